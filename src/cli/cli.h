@@ -1,0 +1,51 @@
+/*
+ * cli: the command-line surface of synwiz.
+ *
+ * main.c parses the global options into a struct cli_ctx, finds the command in its table
+ * and calls the command's function with the remaining arguments (argv[0] is the command
+ * word, e.g. "connection"). Each command group lives in its own src/cli/cmd_<group>.c.
+ *
+ * Exit codes are part of the interface (documented in --help and the README) and every
+ * command returns one of them.
+ */
+#ifndef SYNWIZ_CLI_CLI_H
+#define SYNWIZ_CLI_CLI_H
+
+#include <stdbool.h>
+
+enum cli_exit {
+  CLI_EXIT_DONE = 0,      /* done */
+  CLI_EXIT_CANCELLED = 1, /* cancelled by the user */
+  CLI_EXIT_USAGE = 2,     /* invalid input or usage */
+  CLI_EXIT_REFUSED = 3,   /* Azure refused (authorization, validation) */
+  CLI_EXIT_FAILURE = 4,   /* network or service failure */
+};
+
+struct cli_ctx {
+  const char *argv0;
+  const char *cloud;    /* --cloud or SYNWIZ_CLOUD; NULL = automatic */
+  const char *store;    /* --store or SYNWIZ_STORE; NULL = default */
+  const char *log_file; /* --log-file or SYNWIZ_LOG_FILE; NULL = default */
+  int verbosity;        /* -v count, or SYNWIZ_LOG_LEVEL */
+};
+
+typedef int (*cli_command_fn)(struct cli_ctx *ctx, int argc, char **argv);
+
+/* Command groups; each is implemented in src/cli/cmd_<group>.c. */
+int cmd_home(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_connection(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_resume(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_role(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_login(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_logout(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_account(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_rest(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_sandbox(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_forms(struct cli_ctx *ctx, int argc, char **argv);
+
+/** Print "synwiz: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
