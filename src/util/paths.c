@@ -48,6 +48,17 @@ char *paths_state_dir(void)
   return xdg_dir("XDG_STATE_HOME", ".local/state");
 }
 
+/* A data dir holds forms/ or sandbox/ (a tree may have one before the other). */
+static bool is_data_dir(const char *dir)
+{
+  char *forms = paths_join(dir, "forms");
+  char *sandbox = paths_join(dir, "sandbox");
+  bool ok = fs_exists(forms) || fs_exists(sandbox);
+  free(forms);
+  free(sandbox);
+  return ok;
+}
+
 static char *exe_share_dir(void)
 {
   char exe[PATH_MAX];
@@ -60,10 +71,7 @@ static char *exe_share_dir(void)
     return NULL;
   *slash = '\0';
   char *dir = xasprintf("%s/../share/synwiz", exe);
-  char *forms = paths_join(dir, "forms");
-  bool ok = fs_exists(forms);
-  free(forms);
-  if (ok)
+  if (is_data_dir(dir))
     return dir;
   free(dir);
   return NULL;
@@ -78,7 +86,7 @@ char *paths_data_dir(void)
   if (dir)
     return dir;
 #ifdef SYNWIZ_SOURCE_DIR
-  if (fs_exists(SYNWIZ_SOURCE_DIR "/forms"))
+  if (is_data_dir(SYNWIZ_SOURCE_DIR))
     return xstrdup(SYNWIZ_SOURCE_DIR);
 #endif
 #ifdef SYNWIZ_DATADIR
