@@ -1,7 +1,10 @@
+/* synwiz with no command: the home screen. */
 #include "cli/cli.h"
+#include "cli/wizard_run.h"
 
 int cmd_home(struct cli_ctx *ctx, int argc, char **argv)
 {
-  cli_error("'%s' is not available in this build yet", argc > 0 ? argv[0] : "synwiz");
-  return CLI_EXIT_USAGE;
+  (void)argc;
+  (void)argv;
+  return wizard_home(wizard_app_hosts(ctx));
 }

@@ -1,7 +1,8 @@
+/* synwiz resume [NAME]: list the drafts, or reopen one at the step it was saved at. */
 #include "cli/cli.h"
+#include "cli/wizard_run.h"
 
 int cmd_resume(struct cli_ctx *ctx, int argc, char **argv)
 {
-  cli_error("'%s' is not available in this build yet", argc > 0 ? argv[0] : "synwiz");
-  return CLI_EXIT_USAGE;
+  return wizard_resume(wizard_app_hosts(ctx), argc, argv);
 }

@@ -1,0 +1,498 @@
+/* The wizard runner of the CLI: options, interactive or headless, exit codes. */
+#include "cli/wizard_run.h"
+#include "ui/ui_home.h"
+#include "ui/ui_wizard.h"
+#include "util/paths.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "wizard/form.h"
+#include "wizard/headless.h"
+#include "wizard/wiz_io.h"
+#include "wizard/wizard.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADLESS_TIMEOUT_MS (5 * 60 * 1000)
+
+/* ---------- the product's hosts ---------- */
+
+/* The app layer's host of each form. src/app adds its entries here as it implements them
+ * (issue 5: "connection", issue 6: "linked_service"). */
+struct app_host_entry {
+  const char *form;
+  struct wiz_host *(*open)(struct cli_ctx *ctx, struct strbuf *why);
+  void (*close)(struct wiz_host *host);
+};
+static const struct app_host_entry app_hosts[] = {
+  { NULL, NULL, NULL },
+};
+
+static struct wiz_host *app_open(void *ctx, const char *form_id, struct strbuf *why)
+{
+  for (size_t i = 0; app_hosts[i].form; i++) {
+    if (strcmp(app_hosts[i].form, form_id) == 0)
+      return app_hosts[i].open(ctx, why);
+  }
+  strbuf_printf(why,
+                "the %s wizard needs the Azure client and the store (src/app), which this "
+                "build does not have yet",
+                form_id);
+  return NULL;
+}
+
+static void app_close(void *ctx, struct wiz_host *host)
+{
+  (void)ctx;
+  for (size_t i = 0; app_hosts[i].form; i++) {
+    if (app_hosts[i].close)
+      app_hosts[i].close(host);
+    return;
+  }
+}
+
+static struct wiz_home *app_home(void *ctx, struct strbuf *why)
+{
+  (void)ctx;
+  strbuf_puts(why, "Not available in this build yet: the store and the Azure client are not "
+                   "wired in, so saved things and who is signed in cannot be shown.");
+  return NULL;
+}
+
+const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx)
+{
+  static struct wizard_hosts hosts;
+  hosts.open = app_open;
+  hosts.close = app_close;
+  hosts.home = app_home;
+  hosts.ctx = ctx;
+  hosts.term = NULL;
+  hosts.cloud_label = NULL;
+  return &hosts;
+}
+
+/* ---------- options ---------- */
+
+int wizard_parse_opts(int argc, char **argv, struct wizard_opts *out)
+{
+  static const struct option opts[] = {
+    { "answers", required_argument, NULL, 'a' },
+    { "record", required_argument, NULL, 'r' },
+    { "non-interactive", no_argument, NULL, 'n' },
+    { "dry-run", no_argument, NULL, 'd' },
+    { NULL, 0, NULL, 0 },
+  };
+  memset(out, 0, sizeof(*out));
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    switch (c) {
+    case 'a':
+      out->answers = optarg;
+      break;
+    case 'r':
+      out->record = optarg;
+      break;
+    case 'n':
+      out->non_interactive = true;
+      break;
+    case 'd':
+      out->dry_run = true;
+      break;
+    default:
+      cli_error("wizard options: --answers FILE, --non-interactive, --record FILE, --dry-run");
+      return -1;
+    }
+  }
+  return optind;
+}
+
+/* ---------- running ---------- */
+
+static int save_draft_cb(void *ctx, struct wizard *w, const char *name, char **out_name)
+{
+  (void)ctx;
+  return wiz_draft_save(w, name, out_name) == WIZ_OK ? 0 : -1;
+}
+
+static struct wiz_form *load_form(const char *form_id, const struct wiz_decl *decl)
+{
+  char *dir = paths_data_sub("forms");
+  char *file = xasprintf("%s/%s.json", dir, form_id);
+  free(dir);
+  struct wiz_form *form = NULL;
+  struct wiz_form_error err;
+  if (wiz_form_load(file, decl, &form, &err) != WIZ_OK) {
+    char *t = wiz_form_error_text(&err);
+    cli_error("%s", t);
+    free(t);
+    wiz_form_error_done(&err);
+  }
+  free(file);
+  return form;
+}
+
+static void print_problems(const struct wiz_problems *p, const char *form_id)
+{
+  fprintf(stderr, "synwiz: %zu answer%s of the %s wizard %s missing or invalid:\n", p->n,
+          p->n == 1 ? "" : "s", form_id, p->n == 1 ? "is" : "are");
+  for (size_t i = 0; i < p->n; i++)
+    fprintf(stderr, "  %s: %s%s (rule: %s)\n", p->v[i].field, p->v[i].missing ? "missing: " : "",
+            p->v[i].message, p->v[i].rule);
+}
+
+static int write_record(struct wizard *w, const char *path)
+{
+  if (!path)
+    return 0;
+  if (wiz_write_record(w, path) != WIZ_OK) {
+    cli_error("cannot write the record %s", path);
+    return -1;
+  }
+  return 0;
+}
+
+/* The screens; term may be an open terminal (home) or NULL (open one here). */
+static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, struct wizard *w,
+                       const struct wizard_opts *o, char **ref_draft, bool unattended)
+{
+  bool own = term == NULL;
+  if (own) {
+    char *err = NULL;
+    term = ui_term_open(hosts->term, &err);
+    if (!term) {
+      cli_error("%s", err);
+      free(err);
+      return CLI_EXIT_USAGE;
+    }
+  }
+  struct ui_wizard_opts uo = { save_draft_cb, NULL, *ref_draft, unattended, hosts->cloud_label };
+  enum ui_end end = ui_wizard_run(term, w, &uo);
+  *ref_draft = uo.draft_name;
+  if (own)
+    ui_term_close(term);
+  switch (end) {
+  case UI_END_FINISHED:
+    if (own)
+      wiz_report_print(wiz_job_report(w), stdout);
+    if (write_record(w, o->record) != 0)
+      return CLI_EXIT_USAGE;
+    if (*ref_draft)
+      wiz_draft_remove(*ref_draft); /* the draft became the real thing */
+    return wiz_outcome_exit(wiz_last_outcome(w));
+  case UI_END_HANGUP:
+    if (*ref_draft)
+      cli_error("the terminal hung up; the answers are saved as the draft %s (synwiz resume %s)",
+                *ref_draft, *ref_draft);
+    return CLI_EXIT_CANCELLED;
+  case UI_END_CANCELLED:
+  case UI_END_QUIT:
+    if (own && *ref_draft)
+      fprintf(stderr, "synwiz: cancelled; the draft %s keeps your answers\n", *ref_draft);
+    else if (own)
+      fprintf(stderr, "synwiz: cancelled\n");
+    return CLI_EXIT_CANCELLED;
+  }
+  return CLI_EXIT_CANCELLED;
+}
+
+/* Run an opened wizard: answers, then headless or screens. */
+static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct wizard *w,
+                 const struct wizard_opts *o, char **ref_draft)
+{
+  const struct wiz_form *form = wiz_form(w);
+  bool interactive_ok = !o->non_interactive && (hosts->term || ui_term_available() || term);
+  if (o->answers) {
+    struct strbuf errs;
+    strbuf_init(&errs, 0);
+    enum wiz_result rc = wiz_load_answers_file(w, o->answers, &errs);
+    if (rc != WIZ_OK) {
+      fprintf(stderr, "synwiz: %s:\n%s", o->answers, errs.buf);
+      strbuf_done(&errs);
+      return CLI_EXIT_USAGE;
+    }
+    strbuf_done(&errs);
+  }
+  if (o->answers || o->non_interactive) {
+    struct wiz_problems p = { 0 };
+    size_t first = wiz_headless_check(w, &p, HEADLESS_TIMEOUT_MS);
+    if (p.n == 0) {
+      wiz_problems_done(&p);
+      enum wiz_outcome out = wiz_headless_action(w, NULL, NULL, stderr, HEADLESS_TIMEOUT_MS);
+      wiz_report_print(wiz_job_report(w), stdout);
+      if (write_record(w, o->record) != 0)
+        return CLI_EXIT_USAGE;
+      return wiz_outcome_exit(out);
+    }
+    if (!interactive_ok) {
+      print_problems(&p, form->id);
+      if (!o->non_interactive)
+        fprintf(stderr, "synwiz: no terminal to ask for them: fix the answers file, or run "
+                        "in a terminal\n");
+      wiz_problems_done(&p);
+      return CLI_EXIT_USAGE;
+    }
+    wiz_problems_done(&p);
+    wiz_set_unattended(w, true);
+    wiz_set_step(w, first);
+    return run_screens(hosts, term, w, o, ref_draft, true);
+  }
+  if (!interactive_ok) {
+    cli_error("no terminal: the interactive wizard needs one. Run it with --answers FILE "
+              "(and --non-interactive) to go without screens.");
+    return CLI_EXIT_USAGE;
+  }
+  return run_screens(hosts, term, w, o, ref_draft, false);
+}
+
+static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, const char *form_id,
+                    const struct wizard_opts *o, json_t *draft, const char *draft_name)
+{
+  struct strbuf why;
+  strbuf_init(&why, 0);
+  struct wiz_host *host = hosts->open(hosts->ctx, form_id, &why);
+  if (!host) {
+    cli_error("%s", why.buf);
+    strbuf_done(&why);
+    return CLI_EXIT_FAILURE;
+  }
+  strbuf_done(&why);
+  host->dry_run = o->dry_run;
+  struct wiz_form *form = load_form(form_id, host->decl);
+  if (!form) {
+    hosts->close(hosts->ctx, host);
+    return CLI_EXIT_USAGE;
+  }
+  struct wizard *w = wiz_new(form, host);
+  char *dname = draft_name ? xstrdup(draft_name) : NULL;
+  if (draft) {
+    struct strbuf errs;
+    strbuf_init(&errs, 0);
+    if (wiz_draft_apply(w, draft, &errs) != WIZ_OK)
+      fprintf(stderr, "synwiz: the draft has answers this form no longer knows:\n%s", errs.buf);
+    strbuf_done(&errs);
+  }
+  int rc = drive(hosts, term, w, o, &dname);
+  free(dname);
+  wiz_delete(w);
+  wiz_form_delete(form);
+  hosts->close(hosts->ctx, host);
+  return rc;
+}
+
+int wizard_run(const struct wizard_hosts *hosts, const char *form_id,
+               const struct wizard_opts *opts)
+{
+  return run_form(hosts, NULL, form_id, opts, NULL, NULL);
+}
+
+int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv)
+{
+  struct wizard_opts o;
+  int first = wizard_parse_opts(argc, argv, &o);
+  if (first < 0)
+    return CLI_EXIT_USAGE;
+  if (first >= argc) {
+    struct wiz_draft_info *list = NULL;
+    size_t n = 0;
+    if (wiz_draft_list(&list, &n) != WIZ_OK) {
+      cli_error("cannot read the drafts");
+      return CLI_EXIT_FAILURE;
+    }
+    if (n == 0) {
+      char *dir = wiz_drafts_dir();
+      printf("No drafts (in %s). F2 in a wizard saves one.\n", dir);
+      free(dir);
+    } else {
+      printf("%-36s %-16s %-10s %s\n", "NAME", "WIZARD", "STEP", "SAVED");
+      for (size_t i = 0; i < n; i++)
+        printf("%-36s %-16s %-10s %s\n", list[i].name, list[i].form, list[i].step, list[i].saved);
+      printf("\nReopen one with: synwiz resume NAME\n");
+    }
+    wiz_draft_list_free(list, n);
+    return CLI_EXIT_DONE;
+  }
+  const char *name = argv[first];
+  char *form_id = NULL;
+  json_t *doc = NULL;
+  enum wiz_result rc = wiz_draft_read(name, &form_id, &doc);
+  if (rc != WIZ_OK) {
+    cli_error("no draft named '%s' (synwiz resume lists them)", name);
+    return CLI_EXIT_USAGE;
+  }
+  int exit_code = run_form(hosts, NULL, form_id, &o, doc, name);
+  json_decref(doc);
+  free(form_id);
+  return exit_code;
+}
+
+/* ---------- forms check ---------- */
+
+static int check_one(const char *file)
+{
+  struct wiz_form *form = NULL;
+  struct wiz_form_error err;
+  if (wiz_form_load(file, wiz_contract_decl(), &form, &err) != WIZ_OK) {
+    char *t = wiz_form_error_text(&err);
+    fprintf(stderr, "%s\n", t);
+    free(t);
+    wiz_form_error_done(&err);
+    return 1;
+  }
+  printf("ok   %s (%s: %zu steps, %zu fields)\n", file, form->id, form->n_steps, form->n_fields);
+  wiz_form_delete(form);
+  return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.json files of the data dir's forms/, sorted. */
+static char **form_files(size_t *out_n)
+{
+  char *dir = paths_data_sub("forms");
+  DIR *d = opendir(dir);
+  char **files = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL) {
+    size_t len = strlen(e->d_name);
+    if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
+      files = xgrow(files, &cap, n + 1, sizeof(char *));
+      files[n++] = xasprintf("%s/%s", dir, e->d_name);
+    }
+  }
+  if (d)
+    closedir(d);
+  free(dir);
+  if (n > 1)
+    qsort(files, n, sizeof(char *), cmp_str);
+  *out_n = n;
+  return files;
+}
+
+int wizard_forms_check(int argc, char **argv)
+{
+  int bad = 0, n = 0;
+  if (argc > 0) {
+    for (int i = 0; i < argc; i++, n++)
+      bad += check_one(argv[i]);
+  } else {
+    size_t count = 0;
+    char **files = form_files(&count);
+    for (size_t i = 0; i < count; i++, n++) {
+      bad += check_one(files[i]);
+      free(files[i]);
+    }
+    free(files);
+  }
+  if (n == 0) {
+    cli_error("no form files found");
+    return CLI_EXIT_USAGE;
+  }
+  printf("%d form%s checked, %d refused\n", n, n == 1 ? "" : "s", bad);
+  return bad ? CLI_EXIT_USAGE : CLI_EXIT_DONE;
+}
+
+/* ---------- home ---------- */
+
+int wizard_home(const struct wizard_hosts *hosts)
+{
+  char *err = NULL;
+  if (!hosts->term && !ui_term_available()) {
+    cli_error("no terminal: the home screen needs one. Run a wizard with --answers FILE "
+              "(and --non-interactive) to go without screens; see synwiz --help.");
+    return CLI_EXIT_USAGE;
+  }
+  struct ui_term *term = ui_term_open(hosts->term, &err);
+  if (!term) {
+    cli_error("%s", err);
+    free(err);
+    return CLI_EXIT_USAGE;
+  }
+  int exit_code = CLI_EXIT_DONE;
+  char *notice = NULL;
+  for (;;) {
+    size_t n_files = 0;
+    char **files = form_files(&n_files);
+    struct wiz_form **forms = xcalloc(n_files + 1, sizeof(*forms));
+    struct ui_home_form *hf = xcalloc(n_files + 1, sizeof(*hf));
+    size_t nf = 0;
+    for (size_t i = 0; i < n_files; i++) {
+      struct wiz_form_error e;
+      if (wiz_form_load(files[i], wiz_contract_decl(), &forms[nf], &e) == WIZ_OK) {
+        hf[nf] = (struct ui_home_form){ forms[nf]->id, forms[nf]->title, forms[nf]->summary };
+        nf++;
+      } else {
+        wiz_form_error_done(&e);
+      }
+      free(files[i]);
+    }
+    free(files);
+    struct wiz_draft_info *drafts = NULL;
+    size_t nd = 0;
+    wiz_draft_list(&drafts, &nd);
+    struct ui_home_draft *hd = xcalloc(nd + 1, sizeof(*hd));
+    for (size_t i = 0; i < nd; i++)
+      hd[i] =
+          (struct ui_home_draft){ drafts[i].name, drafts[i].form, drafts[i].step, drafts[i].saved };
+    struct strbuf why;
+    strbuf_init(&why, 0);
+    struct wiz_home *home = hosts->home(hosts->ctx, &why);
+    struct ui_home_model m = { hf, nf, hd, nd, home, why.buf, notice };
+    struct ui_home_choice c = ui_home_run(term, &m);
+    free(notice);
+    notice = NULL;
+    int rc = -1;
+    if (c.kind == UI_HOME_WIZARD || c.kind == UI_HOME_DRAFT) {
+      struct wizard_opts o = { 0 };
+      const char *form_id = c.kind == UI_HOME_WIZARD ? hf[c.index].id : hd[c.index].form;
+      json_t *doc = NULL;
+      char *fid = NULL;
+      if (c.kind == UI_HOME_DRAFT && wiz_draft_read(hd[c.index].name, &fid, &doc) != WIZ_OK) {
+        notice = xasprintf("The draft %s cannot be read.", hd[c.index].name);
+      } else {
+        struct strbuf hw;
+        strbuf_init(&hw, 0);
+        struct wiz_host *probe = hosts->open(hosts->ctx, form_id, &hw);
+        if (!probe) {
+          notice = xasprintf("Not available yet: %s.", hw.buf);
+        } else {
+          hosts->close(hosts->ctx, probe);
+          rc = run_form(hosts, term, form_id, &o, doc,
+                        c.kind == UI_HOME_DRAFT ? hd[c.index].name : NULL);
+          if (rc == CLI_EXIT_DONE)
+            notice = xstrdup("Done.");
+        }
+        strbuf_done(&hw);
+      }
+      json_decref(doc);
+      free(fid);
+    } else if (c.kind == UI_HOME_ENTRY && home) {
+      const struct wiz_home_entry *e = &home->sections[c.index].entries[c.entry];
+      notice = xasprintf("\"%s\" on %s: not wired to the home screen yet; use the command line.",
+                         e->label[c.action], e->name);
+    }
+    wiz_home_delete(home);
+    strbuf_done(&why);
+    wiz_draft_list_free(drafts, nd);
+    free(hd);
+    for (size_t i = 0; i < nf; i++)
+      wiz_form_delete(forms[i]);
+    free(forms);
+    free(hf);
+    if (c.kind == UI_HOME_QUIT) {
+      exit_code = c.hangup ? CLI_EXIT_CANCELLED : CLI_EXIT_DONE;
+      break;
+    }
+    (void)rc;
+  }
+  free(notice);
+  ui_term_close(term);
+  return exit_code;
+}

@@ -1,0 +1,65 @@
+/*
+ * wizard_run: runs a wizard for the CLI: `synwiz connection new`, `synwiz linked-service
+ * new`, `synwiz resume`, and the home screen. It parses the wizard options, loads the form
+ * from the data dir, and runs it interactively (ui/) or headless (wizard/headless.h):
+ *
+ *  --answers FILE      answers by field id; a complete, valid file runs without screens;
+ *                      gaps and invalid answers are asked for on the screens and the rest
+ *                      goes on unattended
+ *  --non-interactive   never open screens: list each missing or invalid answer with its
+ *                      field id and rule, exit 2
+ *  --record FILE       write the answers of the run (secrets as {"env": NAME} references)
+ *  --dry-run           the host prints each call instead of changing anything
+ *
+ * Exit codes: enum cli_exit (0 done, 1 cancelled, 2 invalid input or usage, 3 Azure refused,
+ * 4 network or service failure).
+ *
+ * Hosts come from a struct wizard_hosts: the product's (wizard_app_hosts(): the app layer's
+ * host for each form, registered in wizard_run.c as src/app implements them) or a test
+ * driver's (fake hosts, test-mode terminal).
+ */
+#ifndef SYNWIZ_CLI_WIZARD_RUN_H
+#define SYNWIZ_CLI_WIZARD_RUN_H
+
+#include <stdbool.h>
+
+#include "cli/cli.h"
+#include "ui/ui_term.h"
+#include "wizard/wiz_host.h"
+
+struct strbuf;
+
+struct wizard_hosts {
+  /** The host of a form's wizard, or NULL with the reason appended to `why`. */
+  struct wiz_host *(*open)(void *ctx, const char *form_id, struct strbuf *why);
+  void (*close)(void *ctx, struct wiz_host *host);
+  /** The home screen's data (fresh), or NULL with the reason appended to `why`. */
+  struct wiz_home *(*home)(void *ctx, struct strbuf *why);
+  void *ctx;
+  const struct ui_term_opts *term; /* NULL: the real terminal */
+  const char *cloud_label;         /* said in the title bar, e.g. "Sandbox", or NULL */
+};
+
+struct wizard_opts {
+  const char *answers;
+  const char *record;
+  bool non_interactive;
+  bool dry_run;
+};
+
+/** The product's hosts (the app layer's, as they are implemented). */
+const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx);
+/** Parse the wizard options from argv[1..]; returns the index of the first operand, or -1
+ * after printing a usage error. */
+int wizard_parse_opts(int argc, char **argv, struct wizard_opts *out);
+/** Run the wizard of `form_id`. */
+int wizard_run(const struct wizard_hosts *hosts, const char *form_id,
+               const struct wizard_opts *opts);
+/** synwiz resume [NAME] [wizard options]: list the drafts, or reopen one. */
+int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv);
+/** The home screen. */
+int wizard_home(const struct wizard_hosts *hosts);
+/** synwiz forms check [FILE...] */
+int wizard_forms_check(int argc, char **argv);
+
+#endif

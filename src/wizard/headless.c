@@ -1,0 +1,189 @@
+/* The headless twin: the same form and rules, answers from a file, no screen. */
+#include "wizard/headless.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static long long now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int host_wait(struct wizard *w, int timeout_ms)
+{
+  struct wiz_host *h = wiz_get_host(w);
+  if (h && h->ops && h->ops->wait)
+    return h->ops->wait(h->ctx, NULL, 0, timeout_ms);
+  return wiz_host_poll_wait(NULL, 0, timeout_ms);
+}
+
+void wiz_problems_done(struct wiz_problems *p)
+{
+  for (size_t i = 0; i < p->n; i++) {
+    free(p->v[i].field);
+    free(p->v[i].label);
+    free(p->v[i].rule);
+    free(p->v[i].message);
+  }
+  free(p->v);
+  memset(p, 0, sizeof(*p));
+}
+
+static size_t step_loads(const struct wizard *w, size_t step)
+{
+  const struct wiz_step *s = &wiz_form(w)->steps[step];
+  size_t n = 0;
+  for (size_t i = 0; i < s->n_fields; i++) {
+    n += wiz_load_state(w, s->fields[i], WIZ_SRC_ITEMS) == WIZ_LOAD_LOADING;
+    n += wiz_load_state(w, s->fields[i], WIZ_SRC_COLUMNS) == WIZ_LOAD_LOADING;
+  }
+  return n;
+}
+
+static bool step_pending(struct wizard *w, size_t step)
+{
+  const struct wiz_step *s = &wiz_form(w)->steps[step];
+  for (size_t i = 0; i < s->n_fields; i++) {
+    if (wiz_check(w, s->fields[i], NULL, NULL) == WIZ_CHECK_PENDING)
+      return true;
+  }
+  return false;
+}
+
+bool wiz_wait_idle(struct wizard *w, int timeout_ms)
+{
+  long long deadline = now_ms() + timeout_ms;
+  while (wiz_pending(w) > 0) {
+    long long left = deadline - now_ms();
+    if (left <= 0)
+      return false;
+    host_wait(w, (int)left);
+  }
+  return true;
+}
+
+size_t wiz_headless_check(struct wizard *w, struct wiz_problems *out, int timeout_ms)
+{
+  const struct wiz_form *form = wiz_form(w);
+  long long deadline = now_ms() + timeout_ms;
+  size_t first_bad = form->n_steps;
+  for (size_t s = 0; s < form->n_steps; s++) {
+    wiz_set_step(w, s);
+    for (;;) {
+      wiz_refresh(w); /* an answer resolved may enable the next picker */
+      bool loads = step_loads(w, s) > 0;
+      bool pending = step_pending(w, s);
+      if (!loads && !pending)
+        break;
+      long long left = deadline - now_ms();
+      if (left <= 0)
+        break;
+      /* A host rule that is pending asks again after a while even if no I/O woke us. */
+      host_wait(w, loads ? (int)left : (int)(left < 200 ? left : 200));
+    }
+    const struct wiz_step *st = &form->steps[s];
+    for (size_t i = 0; i < st->n_fields; i++) {
+      size_t f = st->fields[i];
+      const char *msg = NULL, *rule = NULL;
+      enum wiz_check c = wiz_check(w, f, &msg, &rule);
+      if (c != WIZ_CHECK_ERROR && c != WIZ_CHECK_PENDING)
+        continue;
+      if (first_bad == form->n_steps)
+        first_bad = s;
+      if (!out)
+        continue;
+      out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof(*out->v));
+      struct wiz_problem *p = &out->v[out->n++];
+      const struct wiz_field *fd = &form->fields[f];
+      p->field = xstrdup(fd->id);
+      p->label = xstrdup(fd->label ? fd->label : fd->id);
+      p->rule = xstrdup(rule ? rule : "?");
+      p->missing = !wiz_value_is_set(wiz_value(w, f)) && strcmp(p->rule, "required") == 0;
+      if (c == WIZ_CHECK_PENDING)
+        p->message = xasprintf("timed out: %s", msg ? msg : "still loading");
+      else
+        p->message = xstrdup(msg ? msg : "invalid");
+    }
+  }
+  wiz_set_step(w, first_bad);
+  return first_bad;
+}
+
+enum wiz_outcome wiz_headless_action(struct wizard *w, const char *action, const char *label,
+                                     FILE *err, int timeout_ms)
+{
+  enum wiz_result rc = action ? wiz_start_action(w, action, label) : wiz_finish(w);
+  if (rc != WIZ_OK && wiz_job_state(w) != WIZ_JOB_DONE)
+    return rc == WIZ_E_INVALID || rc == WIZ_E_BUSY ? WIZ_OUTCOME_INVALID : WIZ_OUTCOME_FAILED;
+  long long deadline = now_ms() + timeout_ms;
+  char *last = NULL;
+  while (wiz_job_state(w) == WIZ_JOB_RUNNING) {
+    const struct wiz_progress *p = wiz_job_progress_now(w);
+    if (err && p->status && (!last || strcmp(last, p->status) != 0)) {
+      fprintf(err, "synwiz: %s\n", p->status);
+      free(last);
+      last = xstrdup(p->status);
+    }
+    long long left = deadline - now_ms();
+    if (left <= 0) {
+      wiz_cancel_action(w);
+      deadline = now_ms() + 10000; /* give the host time to end the job */
+      timeout_ms = -1;
+      continue;
+    }
+    host_wait(w, (int)left);
+  }
+  free(last);
+  return wiz_last_outcome(w);
+}
+
+void wiz_report_print(const struct wiz_report *r, FILE *out)
+{
+  if (!r)
+    return;
+  fprintf(out, "%s\n", r->title);
+  if (r->summary)
+    fprintf(out, "%s\n", r->summary);
+  for (size_t i = 0; i < r->n_findings; i++) {
+    const struct wiz_finding *f = &r->findings[i];
+    const char *tag = f->status == WIZ_FINDING_PASS   ? "PASS"
+                      : f->status == WIZ_FINDING_FAIL ? "FAIL"
+                      : f->status == WIZ_FINDING_WARN ? "WARN"
+                                                      : "INFO";
+    fprintf(out, "  [%s] %s\n", tag, f->title);
+    if (f->scope)
+      fprintf(out, "         scope: %s\n", f->scope);
+    if (f->detail)
+      fprintf(out, "         %s\n", f->detail);
+    if (f->why)
+      fprintf(out, "         why: %s\n", f->why);
+  }
+  for (size_t i = 0; i < r->n_followups; i++)
+    fprintf(out, "  next: %s (action %s)\n", r->followups[i].label, r->followups[i].action);
+  if (r->n_plan) {
+    fprintf(out, "Dry run: the calls that would be made, in order:\n");
+    for (size_t i = 0; i < r->n_plan; i++)
+      fprintf(out, "  %zu. %s\n", i + 1, r->plan[i]);
+  }
+}
+
+int wiz_outcome_exit(enum wiz_outcome o)
+{
+  switch (o) {
+  case WIZ_OUTCOME_DONE:
+    return 0;
+  case WIZ_OUTCOME_CANCELLED:
+    return 1;
+  case WIZ_OUTCOME_INVALID:
+    return 2;
+  case WIZ_OUTCOME_REFUSED:
+    return 3;
+  case WIZ_OUTCOME_FAILED:
+    return 4;
+  }
+  return 4;
+}

@@ -1,0 +1,499 @@
+/* Answers files, records and drafts. */
+#include "wizard/wiz_io.h"
+#include "util/fsutil.h"
+#include "util/paths.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+static json_t *item_json(const struct wiz_item *it, enum wiz_json_mode mode)
+{
+  if (it->is_new)
+    return json_pack("{s:s}", "new", it->id);
+  if (mode == WIZ_JSON_RECORD)
+    return json_string(it->id);
+  json_t *o = json_pack("{s:s, s:s}", "id", it->id, "label", it->label);
+  if (it->detail)
+    json_object_set_new(o, "detail", json_string(it->detail));
+  if (it->n_attrs) {
+    json_t *a = json_object();
+    for (size_t i = 0; i < it->n_attrs; i++)
+      json_object_set_new(a, it->attrs[i].key, json_string(it->attrs[i].value));
+    json_object_set_new(o, "attrs", a);
+  }
+  return o;
+}
+
+static char *env_name_for(const struct wiz_field *f)
+{
+  if (f->env_hint)
+    return xstrdup(f->env_hint);
+  char *s = xasprintf("SYNWIZ_%s", f->id);
+  for (char *p = s; *p; p++)
+    *p = (char)toupper((unsigned char)*p);
+  return s;
+}
+
+json_t *wiz_answers_to_json(struct wizard *w, enum wiz_json_mode mode)
+{
+  const struct wiz_form *form = wiz_form(w);
+  json_t *o = json_object();
+  for (size_t i = 0; i < form->n_fields; i++) {
+    const struct wiz_field *f = &form->fields[i];
+    if (!wiz_visible(w, i) || f->kind == WIZ_KIND_BANNER || f->kind == WIZ_KIND_READONLY)
+      continue;
+    const struct wiz_value *v = wiz_value(w, i);
+    json_t *j = NULL;
+    switch (v->type) {
+    case WIZ_V_NONE:
+      break;
+    case WIZ_V_TEXT:
+      j = json_string(v->text ? v->text : "");
+      break;
+    case WIZ_V_BOOL:
+      j = json_boolean(v->b);
+      break;
+    case WIZ_V_SECRET:
+      /* Never the value. A draft keeps only a reference that was given as one. */
+      if (v->env) {
+        j = json_pack("{s:s}", "env", v->env);
+      } else if (mode == WIZ_JSON_RECORD && v->text && *v->text) {
+        char *name = env_name_for(f);
+        j = json_pack("{s:s}", "env", name);
+        free(name);
+      }
+      break;
+    case WIZ_V_ITEM:
+      if (v->item.id)
+        j = item_json(&v->item, mode);
+      break;
+    case WIZ_V_LIST:
+      j = json_array();
+      for (size_t k = 0; k < v->n_list; k++)
+        json_array_append_new(j, item_json(&v->list[k], mode));
+      break;
+    case WIZ_V_MAP:
+      j = json_object();
+      for (size_t k = 0; k < v->n_pairs; k++)
+        json_object_set_new(j, v->pairs[k].key, json_string(v->pairs[k].value));
+      break;
+    }
+    if (j)
+      json_object_set_new(o, f->id, j);
+  }
+  return o;
+}
+
+/* A picker answer given as an object: {"new": name} or a draft's {"id", "label", ...}. */
+static void apply_item_object(struct wizard *w, size_t i, json_t *v, bool draft)
+{
+  const struct wiz_field *f = &wiz_form(w)->fields[i];
+  json_t *nw = json_object_get(v, "new");
+  if (nw) {
+    const char *msg = NULL;
+    if (!json_is_string(nw)) {
+      wiz_set_answer_error(w, i, "\"new\" must be a string");
+    } else if (!f->create_new) {
+      wiz_set_answer_error(w, i, "This field cannot create a new item.");
+    } else if (wiz_pick_new(w, i, json_string_value(nw), &msg) != WIZ_OK) {
+      struct wiz_item it = { 0 };
+      wiz_item_set(&it, json_string_value(nw), json_string_value(nw), NULL, NULL);
+      it.is_new = true;
+      wiz_set_item(w, i, &it); /* keep the text so the screen shows it next to the message */
+      wiz_item_done(&it);
+      wiz_touch(w, i);
+    }
+    return;
+  }
+  const char *id = json_string_value(json_object_get(v, "id"));
+  if (!id) {
+    wiz_set_answer_error(w, i, "expected an id or name, or {\"new\": NAME}");
+    return;
+  }
+  if (!draft) {
+    wiz_set_pending_pick(w, i, id);
+    return;
+  }
+  struct wiz_item it = { 0 };
+  const char *label = json_string_value(json_object_get(v, "label"));
+  wiz_item_set(&it, id, label ? label : id, json_string_value(json_object_get(v, "detail")), NULL);
+  const char *key;
+  json_t *val;
+  json_object_foreach(json_object_get(v, "attrs"), key, val)
+  {
+    if (json_is_string(val))
+      wiz_item_set_attr(&it, key, json_string_value(val));
+  }
+  wiz_set_item(w, i, &it);
+  wiz_item_done(&it);
+}
+
+static void apply_one(struct wizard *w, size_t i, json_t *v, bool draft)
+{
+  const struct wiz_field *f = &wiz_form(w)->fields[i];
+  switch (f->kind) {
+  case WIZ_KIND_TEXT:
+    if (!json_is_string(v))
+      wiz_set_answer_error(w, i, "expected a string");
+    else
+      wiz_set_text(w, i, json_string_value(v));
+    wiz_touch(w, i);
+    break;
+  case WIZ_KIND_SECRET: {
+    const char *env = json_string_value(json_object_get(v, "env"));
+    if (json_is_string(v)) {
+      wiz_set_answer_error(w, i,
+                           "A secret is given as a reference {\"env\": \"NAME\"}, never as its "
+                           "value.");
+    } else if (!env) {
+      wiz_set_answer_error(w, i, "expected {\"env\": \"NAME\"}");
+    } else if (!getenv(env) || !*getenv(env)) {
+      char *m = xasprintf("The environment variable %s is not set.", env);
+      wiz_set_answer_error(w, i, m);
+      free(m);
+    } else {
+      /* Remember where it came from: records and drafts name the variable. */
+      wiz_set_secret(w, i, getenv(env), env);
+    }
+    break;
+  }
+  case WIZ_KIND_CHOICE: {
+    const char *s = json_string_value(v);
+    bool ok = false;
+    for (size_t k = 0; s && k < f->n_options && !ok; k++) {
+      if (strcmp(f->options[k].id, s) == 0 || strcasecmp(f->options[k].label, s) == 0)
+        ok = wiz_set_choice(w, i, f->options[k].id) == WIZ_OK;
+    }
+    if (!ok) {
+      struct strbuf sb;
+      strbuf_init(&sb, 0);
+      strbuf_puts(&sb, "Must be one of:");
+      for (size_t k = 0; k < f->n_options; k++)
+        strbuf_printf(&sb, " %s", f->options[k].id);
+      wiz_set_answer_error(w, i, sb.buf);
+      strbuf_done(&sb);
+    }
+    break;
+  }
+  case WIZ_KIND_CHECKBOX:
+    if (!json_is_boolean(v))
+      wiz_set_answer_error(w, i, "expected true or false");
+    else
+      wiz_set_bool(w, i, json_is_true(v));
+    break;
+  case WIZ_KIND_PICKER:
+    if (json_is_string(v))
+      wiz_set_pending_pick(w, i, json_string_value(v));
+    else if (json_is_object(v))
+      apply_item_object(w, i, v, draft);
+    else
+      wiz_set_answer_error(w, i, "expected an id or a name");
+    break;
+  case WIZ_KIND_MULTI:
+    if (!json_is_array(v)) {
+      wiz_set_answer_error(w, i, "expected an array of ids or names");
+      break;
+    }
+    for (size_t k = 0; k < json_array_size(v); k++) {
+      json_t *e = json_array_get(v, k);
+      const char *s =
+          json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "id"));
+      if (s)
+        wiz_add_pending_multi(w, i, s);
+    }
+    break;
+  case WIZ_KIND_MAPPING: {
+    if (!json_is_object(v)) {
+      wiz_set_answer_error(w, i, "expected an object {\"attribute\": \"column\"}");
+      break;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+      if (json_is_string(val))
+        wiz_map_set(w, i, key, json_string_value(val));
+    }
+    break;
+  }
+  case WIZ_KIND_BANNER:
+  case WIZ_KIND_READONLY:
+    break;
+  }
+}
+
+enum wiz_result wiz_apply_answers(struct wizard *w, json_t *obj, bool draft, struct strbuf *errors)
+{
+  const struct wiz_form *form = wiz_form(w);
+  enum wiz_result rc = WIZ_OK;
+  if (!json_is_object(obj)) {
+    strbuf_puts(errors, "answers: must be a JSON object with one key per field id\n");
+    return WIZ_E_INVALID;
+  }
+  const char *key;
+  json_t *val;
+  json_object_foreach(obj, key, val)
+  {
+    long i = wiz_form_field_index(form, key);
+    if (i < 0) {
+      strbuf_printf(errors, "%s: not a field of the %s wizard (see forms/README.md)\n", key,
+                    form->id);
+      rc = WIZ_E_INVALID;
+    } else if (form->fields[i].kind == WIZ_KIND_BANNER ||
+               form->fields[i].kind == WIZ_KIND_READONLY) {
+      strbuf_printf(errors, "%s: read-only, not an answer\n", key);
+      rc = WIZ_E_INVALID;
+    }
+  }
+  /* In form order, so that an answer is not cleared by the one it depends on. */
+  for (size_t i = 0; i < form->n_fields; i++) {
+    json_t *v = json_object_get(obj, form->fields[i].id);
+    if (!v || json_is_null(v))
+      continue;
+    if (!wiz_enabled(w, i) && form->fields[i].kind != WIZ_KIND_PICKER &&
+        form->fields[i].kind != WIZ_KIND_MULTI) {
+      /* e.g. a field enabled by a choice answered later: apply regardless of state. */
+    }
+    apply_one(w, i, v, draft);
+  }
+  return rc;
+}
+
+enum wiz_result wiz_load_answers_file(struct wizard *w, const char *path, struct strbuf *errors)
+{
+  json_error_t je;
+  json_t *obj = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  if (!obj) {
+    strbuf_printf(errors, "%s:%d:%d: %s\n", path, je.line, je.column, je.text);
+    return WIZ_E_JSON;
+  }
+  enum wiz_result rc = wiz_apply_answers(w, obj, false, errors);
+  json_decref(obj);
+  return rc;
+}
+
+static enum wiz_result write_json(const char *path, json_t *doc)
+{
+  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+  if (!text)
+    return WIZ_E_IO;
+  struct strbuf sb;
+  strbuf_init(&sb, 0);
+  strbuf_puts(&sb, text);
+  strbuf_putc(&sb, '\n');
+  free(text);
+  int rc = fs_write_atomic(path, sb.buf, sb.len, 0600);
+  strbuf_done(&sb);
+  return rc == 0 ? WIZ_OK : WIZ_E_IO;
+}
+
+enum wiz_result wiz_write_record(struct wizard *w, const char *path)
+{
+  json_t *o = wiz_answers_to_json(w, WIZ_JSON_RECORD);
+  enum wiz_result rc = write_json(path, o);
+  json_decref(o);
+  return rc;
+}
+
+/* ---------- drafts ---------- */
+
+char *wiz_drafts_dir(void)
+{
+  char *state = paths_state_dir();
+  char *dir = paths_join(state, "drafts");
+  free(state);
+  return dir;
+}
+
+bool wiz_draft_name_valid(const char *name)
+{
+  size_t n = name ? strlen(name) : 0;
+  if (n == 0 || n > 100 || name[0] == '.')
+    return false;
+  for (const char *p = name; *p; p++) {
+    if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
+      return false;
+  }
+  return true;
+}
+
+static char *draft_path(const char *name)
+{
+  char *dir = wiz_drafts_dir();
+  char *file = xasprintf("%s.json", name);
+  char *path = paths_join(dir, file);
+  free(dir);
+  free(file);
+  return path;
+}
+
+/* The current UTC time; compact ("20250101-120000") or ISO 8601. */
+static void utc_now(char *buf, size_t n, bool compact)
+{
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  size_t r = compact ? strftime(buf, n, "%Y%m%d-%H%M%S", &tm)
+                     : strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (r == 0)
+    buf[0] = '\0';
+}
+
+enum wiz_result wiz_draft_save(struct wizard *w, const char *name, char **out_name)
+{
+  const struct wiz_form *form = wiz_form(w);
+  char stamp[32];
+  char *auto_name = NULL;
+  if (!name) {
+    utc_now(stamp, sizeof(stamp), true);
+    auto_name = xasprintf("%s-%s", form->id, stamp);
+    name = auto_name;
+  }
+  if (!wiz_draft_name_valid(name)) {
+    free(auto_name);
+    return WIZ_E_INVALID;
+  }
+  char *dir = wiz_drafts_dir();
+  if (fs_mkdir_p(dir, 0700) != 0) {
+    free(dir);
+    free(auto_name);
+    return WIZ_E_IO;
+  }
+  free(dir);
+  utc_now(stamp, sizeof(stamp), false);
+  size_t step = wiz_step(w);
+  const char *step_id = step < form->n_steps ? form->steps[step].id : "review";
+  size_t focus = wiz_focus(w);
+  json_t *doc =
+      json_pack("{s:i, s:s, s:s, s:s, s:s, s:o}", "synwiz_draft", 1, "name", name, "form", form->id,
+                "step", step_id, "saved", stamp, "answers", wiz_answers_to_json(w, WIZ_JSON_DRAFT));
+  if (focus < form->n_fields)
+    json_object_set_new(doc, "focus", json_string(form->fields[focus].id));
+  char *path = draft_path(name);
+  enum wiz_result rc = write_json(path, doc);
+  free(path);
+  json_decref(doc);
+  if (rc == WIZ_OK && out_name)
+    *out_name = xstrdup(name);
+  free(auto_name);
+  return rc;
+}
+
+static int cmp_saved(const void *a, const void *b)
+{
+  const struct wiz_draft_info *x = a, *y = b;
+  int c = strcmp(y->saved, x->saved);
+  return c ? c : strcmp(x->name, y->name);
+}
+
+enum wiz_result wiz_draft_list(struct wiz_draft_info **out, size_t *out_n)
+{
+  *out = NULL;
+  *out_n = 0;
+  char *dir = wiz_drafts_dir();
+  DIR *d = opendir(dir);
+  if (!d) {
+    free(dir);
+    return errno == ENOENT ? WIZ_OK : WIZ_E_IO;
+  }
+  size_t cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    size_t len = strlen(e->d_name);
+    if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0 || e->d_name[0] == '.')
+      continue;
+    char *path = paths_join(dir, e->d_name);
+    json_t *doc = json_load_file(path, 0, NULL);
+    free(path);
+    const char *form = json_string_value(json_object_get(doc, "form"));
+    if (form) {
+      *out = xgrow(*out, &cap, *out_n + 1, sizeof(**out));
+      struct wiz_draft_info *di = &(*out)[(*out_n)++];
+      di->name = xstrndup(e->d_name, len - 5);
+      di->form = xstrdup(form);
+      const char *step = json_string_value(json_object_get(doc, "step"));
+      const char *saved = json_string_value(json_object_get(doc, "saved"));
+      di->step = xstrdup(step ? step : "");
+      di->saved = xstrdup(saved ? saved : "");
+    }
+    json_decref(doc);
+  }
+  closedir(d);
+  free(dir);
+  if (*out_n > 1)
+    qsort(*out, *out_n, sizeof(**out), cmp_saved);
+  return WIZ_OK;
+}
+
+void wiz_draft_list_free(struct wiz_draft_info *list, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free(list[i].name);
+    free(list[i].form);
+    free(list[i].step);
+    free(list[i].saved);
+  }
+  free(list);
+}
+
+enum wiz_result wiz_draft_read(const char *name, char **out_form, json_t **out_doc)
+{
+  *out_form = NULL;
+  *out_doc = NULL;
+  if (!wiz_draft_name_valid(name))
+    return WIZ_E_NOT_FOUND;
+  char *path = draft_path(name);
+  if (!fs_exists(path)) {
+    free(path);
+    return WIZ_E_NOT_FOUND;
+  }
+  json_t *doc = json_load_file(path, 0, NULL);
+  free(path);
+  const char *form = json_string_value(json_object_get(doc, "form"));
+  if (!form || !json_is_object(json_object_get(doc, "answers"))) {
+    json_decref(doc);
+    return WIZ_E_JSON;
+  }
+  *out_form = xstrdup(form);
+  *out_doc = doc;
+  return WIZ_OK;
+}
+
+enum wiz_result wiz_draft_apply(struct wizard *w, json_t *doc, struct strbuf *errors)
+{
+  const struct wiz_form *form = wiz_form(w);
+  enum wiz_result rc = wiz_apply_answers(w, json_object_get(doc, "answers"), true, errors);
+  const char *step = json_string_value(json_object_get(doc, "step"));
+  size_t s = form->n_steps;
+  for (size_t i = 0; step && i < form->n_steps; i++) {
+    if (strcmp(form->steps[i].id, step) == 0)
+      s = i;
+  }
+  if (!step)
+    s = 0;
+  wiz_set_step(w, s);
+  const char *focus = json_string_value(json_object_get(doc, "focus"));
+  long f = focus ? wiz_form_field_index(form, focus) : -1;
+  if (f >= 0 && wiz_focusable(w, (size_t)f))
+    wiz_set_focus(w, (size_t)f);
+  return rc;
+}
+
+int wiz_draft_remove(const char *name)
+{
+  if (!wiz_draft_name_valid(name))
+    return -1;
+  char *path = draft_path(name);
+  int rc = unlink(path);
+  free(path);
+  return rc;
+}

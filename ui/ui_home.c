@@ -1,0 +1,191 @@
+/* The home screen. */
+#include "ui/ui_home.h"
+#include "ui/ui_keys.h"
+#include "util/xalloc.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct row {
+  enum ui_home_kind kind;
+  size_t index, entry, action;
+};
+
+static size_t build_rows(const struct ui_home_model *m, struct row *rows, size_t max)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < m->n_forms && n < max; i++)
+    rows[n++] = (struct row){ UI_HOME_WIZARD, i, 0, 0 };
+  for (size_t i = 0; i < m->n_drafts && n < max; i++)
+    rows[n++] = (struct row){ UI_HOME_DRAFT, i, 0, 0 };
+  for (size_t s = 0; m->home && s < m->home->n_sections; s++) {
+    const struct wiz_home_section *sec = &m->home->sections[s];
+    for (size_t e = 0; e < sec->n_entries; e++)
+      for (size_t a = 0; a < sec->entries[e].n_actions && n < max; a++)
+        rows[n++] = (struct row){ UI_HOME_ENTRY, s, e, a };
+  }
+  return n;
+}
+
+static void draw(struct ui_term *t, const struct ui_home_model *m, const struct row *rows, size_t n,
+                 size_t sel, int *top)
+{
+  erase();
+  if (COLS < 80 || LINES < 24) {
+    char *l = xasprintf("Terminal too small: %dx%d (synwiz needs at least 80x24).", COLS, LINES);
+    ui_put(t, LINES / 2, 1, COLS - 2, l, UI_ERROR);
+    free(l);
+    wnoutrefresh(stdscr);
+    doupdate();
+    return;
+  }
+  ui_fill(t, 0, 0, COLS, UI_TITLE);
+  ui_put(t, 0, 1, COLS - 2, "synwiz: Azure Synapse wizards", UI_TITLE);
+  const char *who =
+      m->home ? (m->home->identity ? m->home->identity : "not signed in") : "not available yet";
+  const char *cloud = m->home && m->home->cloud ? m->home->cloud : "not available yet";
+  char *id = xasprintf("Signed in: %s    Cloud: %s", who, cloud);
+  ui_put(t, 1, 1, COLS - 2, id, UI_INFO);
+  free(id);
+  ui_hline(t, 2, 0, COLS, UI_LINE);
+  /* Lines of the body, as (text, element, selectable row or -1). */
+  int y = 3 - *top, bottom = LINES - 4, sel_y = -1;
+  size_t r = 0;
+#define OUT(x, text, e)                             \
+  do {                                              \
+    if (y >= 3 && y <= bottom)                      \
+      ui_put(t, y, (x), COLS - (x)-1, (text), (e)); \
+  } while (0)
+#define ROW(text)                                                           \
+  do {                                                                      \
+    bool is_sel = r == sel;                                                 \
+    if (is_sel)                                                             \
+      sel_y = y;                                                            \
+    if (y >= 3 && y <= bottom) {                                            \
+      if (is_sel)                                                           \
+        ui_fill(t, y, 2, COLS - 4, UI_SELECTION);                           \
+      ui_put(t, y, 3, COLS - 6, (text), is_sel ? UI_SELECTION : UI_NORMAL); \
+    }                                                                       \
+    y++;                                                                    \
+    r++;                                                                    \
+  } while (0)
+  OUT(1, "Wizards", UI_LABEL_FOCUS);
+  y++;
+  for (size_t i = 0; i < m->n_forms; i++) {
+    char *l =
+        xasprintf("%-48s %s", m->forms[i].title, m->forms[i].summary ? m->forms[i].summary : "");
+    ROW(l);
+    free(l);
+  }
+  y++;
+  OUT(1, "Drafts", UI_LABEL_FOCUS);
+  y++;
+  if (m->n_drafts == 0) {
+    OUT(3, "No draft. F2 in a wizard saves one (without secrets).", UI_INFO);
+    y++;
+  }
+  for (size_t i = 0; i < m->n_drafts; i++) {
+    char *l = xasprintf("%-34s %s, step %s, saved %s", m->drafts[i].name, m->drafts[i].form,
+                        m->drafts[i].step, m->drafts[i].saved);
+    ROW(l);
+    free(l);
+  }
+  y++;
+  if (!m->home) {
+    OUT(1, "Connections, exports, models and linked services", UI_LABEL_FOCUS);
+    y++;
+    OUT(3, m->home_missing ? m->home_missing : "Not available yet.", UI_WARNING);
+    y++;
+  }
+  for (size_t s = 0; m->home && s < m->home->n_sections; s++) {
+    const struct wiz_home_section *sec = &m->home->sections[s];
+    OUT(1, sec->title, UI_LABEL_FOCUS);
+    y++;
+    if (sec->why_empty || sec->n_entries == 0) {
+      OUT(3, sec->why_empty ? sec->why_empty : sec->empty ? sec->empty : "None.", UI_INFO);
+      y++;
+    }
+    for (size_t e = 0; e < sec->n_entries; e++) {
+      const struct wiz_home_entry *en = &sec->entries[e];
+      for (size_t a = 0; a < en->n_actions; a++) {
+        char *l = xasprintf("%-24s %-24s %s", a ? "" : en->name, en->label[a],
+                            a == 0 && en->detail ? en->detail : "");
+        ROW(l);
+        free(l);
+      }
+      if (en->n_actions == 0) {
+        char *l = xasprintf("%-24s %s", en->name, en->detail ? en->detail : "");
+        OUT(3, l, UI_NORMAL);
+        free(l);
+        y++;
+      }
+    }
+    y++;
+  }
+#undef OUT
+#undef ROW
+  (void)rows;
+  (void)n;
+  int body = bottom - 3 + 1;
+  if (sel_y >= 0 && (sel_y > bottom || sel_y < 3)) {
+    *top += sel_y > bottom ? sel_y - bottom : sel_y - 3;
+    draw(t, m, rows, n, sel, top);
+    return;
+  }
+  (void)body;
+  ui_hline(t, LINES - 3, 0, COLS, UI_LINE);
+  if (m->notice)
+    ui_put(t, LINES - 2, 1, COLS - 2, m->notice, UI_INFO);
+  ui_fill(t, LINES - 1, 0, COLS, UI_NORMAL);
+  int x = 0;
+  const char *keys[] = { "Enter", "Open", "Up/Down", "Move", "F9/^X", "Quit" };
+  for (size_t i = 0; i < 6; i += 2) {
+    x += ui_put(t, LINES - 1, x, COLS - x, keys[i], UI_KEY);
+    x += ui_put(t, LINES - 1, x, COLS - x, " ", UI_KEY_LABEL);
+    x += ui_put(t, LINES - 1, x, COLS - x, keys[i + 1], UI_KEY_LABEL);
+    x += ui_put(t, LINES - 1, x, COLS - x, "  ", UI_KEY_LABEL);
+  }
+  curs_set(0);
+  wnoutrefresh(stdscr);
+  doupdate();
+}
+
+struct ui_home_choice ui_home_run(struct ui_term *t, const struct ui_home_model *m)
+{
+  struct row rows[256];
+  size_t n = build_rows(m, rows, 256);
+  size_t sel = 0;
+  int top = 0;
+  struct ui_home_choice c = { UI_HOME_QUIT, 0, 0, 0, 0 };
+  for (;;) {
+    draw(t, m, rows, n, sel, &top);
+    struct ui_event ev = ui_term_next(t, NULL, -1);
+    if (ev.kind == UI_EV_HUP) {
+      c.hangup = 1;
+      return c;
+    }
+    if (ev.kind == UI_EV_QUIT)
+      return c;
+    if (ev.kind != UI_EV_KEY)
+      continue;
+    enum ui_req req = ui_key_request(ev.key, ev.is_code);
+    if (req == REQ_CANCEL || (req == REQ_CHAR && (ev.key == 'q' || ev.key == 'Q')))
+      return c;
+    if (req == REQ_NEXT_FIELD && sel + 1 < n)
+      sel++;
+    else if (req == REQ_PREV_FIELD && sel > 0)
+      sel--;
+    else if (req == REQ_ENTER && n) {
+      if (sel < n) {
+        c.kind = rows[sel].kind;
+        c.index = rows[sel].index;
+        c.entry = rows[sel].entry;
+        c.action = rows[sel].action;
+      }
+      return c;
+    }
+    if (sel < 3)
+      top = 0;
+  }
+}

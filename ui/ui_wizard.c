@@ -1,0 +1,1477 @@
+/* The wizard screens: step frames, lists, help, review, progress and report. */
+#include "ui/ui_wizard.h"
+#include "ui/ui_keys.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define LABEL_W  24
+
+enum mode { M_STEP, M_LIST, M_NEWNAME, M_HELP, M_CONFIRM, M_PROGRESS, M_REPORT };
+
+struct ui {
+  struct ui_term *t;
+  struct wizard *w;
+  struct ui_wizard_opts *o;
+  const struct wiz_form *form;
+  enum mode mode;
+  enum mode before_help;
+  size_t *cursor; /* per field: the edit position, in characters */
+  bool *reveal;
+  int scroll;
+  /* list overlay */
+  size_t list_field;
+  enum wiz_src list_src;
+  char *map_attr; /* choosing the column of this attribute */
+  wchar_t filter[128];
+  size_t filter_len;
+  size_t sel, top;
+  /* new name */
+  wchar_t newname[128];
+  size_t newname_len;
+  const char *newname_msg;
+  /* report */
+  int report_top;
+  bool finish_ran;
+  char *note; /* a transient line for the status bar */
+  bool note_error;
+  int spin;
+  bool done;
+  enum ui_end end;
+  int cursor_y, cursor_x; /* where the terminal cursor goes, or -1 */
+};
+
+static const struct wiz_field *FLD(struct ui *u, size_t i)
+{
+  return &u->form->fields[i];
+}
+
+static void set_note(struct ui *u, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_note(struct ui *u, bool error, const char *fmt, ...)
+{
+  free(u->note);
+  u->note = NULL;
+  if (!fmt)
+    return;
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  u->note = xstrdup(n >= 0 ? buf : "");
+  u->note_error = error;
+}
+
+/* ---------- text editing on a field's value, by character ---------- */
+
+static size_t to_wide(const char *s, wchar_t *out, size_t max)
+{
+  size_t n = mbstowcs(out, s ? s : "", max - 1);
+  if (n == (size_t)-1)
+    n = 0;
+  out[n] = L'\0';
+  return n;
+}
+
+static char *from_wide(const wchar_t *ws)
+{
+  size_t n = wcstombs(NULL, ws, 0);
+  if (n == (size_t)-1)
+    return xstrdup("");
+  char *s = xmalloc(n + 1);
+  wcstombs(s, ws, n + 1);
+  return s;
+}
+
+static void edit_text(struct ui *u, size_t f, enum ui_req req, int ch)
+{
+  const struct wiz_value *v = wiz_value(u->w, f);
+  wchar_t buf[1024];
+  size_t n = to_wide(v->text, buf, 1024);
+  size_t *c = &u->cursor[f];
+  if (*c > n)
+    *c = n;
+  switch (req) {
+  case REQ_CHAR:
+    if (n + 1 >= 1024 || (FLD(u, f)->max_length && n >= FLD(u, f)->max_length))
+      return;
+    memmove(&buf[*c + 1], &buf[*c], (n - *c + 1) * sizeof(wchar_t));
+    buf[(*c)++] = (wchar_t)ch;
+    break;
+  case REQ_BACKSPACE:
+    if (*c == 0)
+      return;
+    memmove(&buf[*c - 1], &buf[*c], (n - *c + 1) * sizeof(wchar_t));
+    (*c)--;
+    break;
+  case REQ_DELETE:
+    if (*c >= n)
+      return;
+    memmove(&buf[*c], &buf[*c + 1], (n - *c) * sizeof(wchar_t));
+    break;
+  case REQ_KILL:
+    buf[0] = L'\0';
+    *c = 0;
+    break;
+  case REQ_LEFT:
+    if (*c > 0)
+      (*c)--;
+    return;
+  case REQ_RIGHT:
+    if (*c < n)
+      (*c)++;
+    return;
+  case REQ_HOME:
+    *c = 0;
+    return;
+  case REQ_END:
+    *c = n;
+    return;
+  default:
+    return;
+  }
+  char *s = from_wide(buf);
+  wiz_set_text(u->w, f, s);
+  if (FLD(u, f)->kind == WIZ_KIND_SECRET)
+    xfree_secret(s);
+  else
+    free(s);
+  secure_wipe(buf, sizeof(buf));
+}
+
+/* ---------- lists ---------- */
+
+/* Case-insensitive substring (ASCII case folding; strcasestr is a GNU extension). */
+static bool ci_contains(const char *hay, const char *needle)
+{
+  size_t n = strlen(needle);
+  for (; *hay; hay++) {
+    if (strncasecmp(hay, needle, n) == 0)
+      return true;
+  }
+  return n == 0;
+}
+
+static bool matches(struct ui *u, const struct wiz_item *it)
+{
+  if (u->filter_len == 0)
+    return true;
+  char *f = from_wide(u->filter);
+  bool m = ci_contains(it->label, f) || ci_contains(it->id, f) ||
+           (it->detail && ci_contains(it->detail, f));
+  free(f);
+  return m;
+}
+
+/* The rows of the open list: indexes into the items; SIZE_MAX-1 = "create new". */
+#define ROW_CREATE ((size_t)-2)
+
+static size_t list_rows(struct ui *u, size_t *rows, size_t max)
+{
+  size_t n = 0;
+  const struct wiz_field *f = FLD(u, u->list_field);
+  if (f->kind == WIZ_KIND_MAPPING && u->list_src == WIZ_SRC_ITEMS) {
+    const struct wiz_list *l = wiz_items(u->w, u->list_field, WIZ_SRC_ITEMS);
+    for (size_t i = 0; i < l->n && n < max; i++)
+      rows[n++] = i;
+    return n;
+  }
+  const struct wiz_list *l = wiz_items(u->w, u->list_field, u->list_src);
+  const struct wiz_list *attrs = wiz_items(u->w, u->list_field, WIZ_SRC_ITEMS);
+  const char *want = NULL;
+  if (u->map_attr) {
+    long a = wiz_list_find(attrs, u->map_attr);
+    want = a >= 0 ? wiz_item_attr(&attrs->items[a], "type") : NULL;
+  }
+  for (size_t i = 0; i < l->n && n < max; i++) {
+    if (!matches(u, &l->items[i]))
+      continue;
+    if (u->map_attr && !wiz_types_compatible(want, wiz_item_attr(&l->items[i], "type")))
+      continue;
+    rows[n++] = i;
+  }
+  if (f->create_new && wiz_load_state(u->w, u->list_field, u->list_src) == WIZ_LOAD_DONE && n < max)
+    rows[n++] = ROW_CREATE;
+  return n;
+}
+
+static void open_list(struct ui *u, size_t f, enum wiz_src src)
+{
+  u->mode = M_LIST;
+  u->list_field = f;
+  u->list_src = src;
+  u->filter_len = 0;
+  u->filter[0] = L'\0';
+  u->sel = u->top = 0;
+  if (src == WIZ_SRC_ITEMS && FLD(u, f)->kind == WIZ_KIND_PICKER) {
+    /* Start on the chosen item. */
+    const struct wiz_value *v = wiz_value(u->w, f);
+    size_t rows[512];
+    size_t n = list_rows(u, rows, 512);
+    for (size_t i = 0; v->item.id && i < n; i++) {
+      if (rows[i] != ROW_CREATE &&
+          strcmp(wiz_items(u->w, f, src)->items[rows[i]].id, v->item.id) == 0)
+        u->sel = i;
+    }
+  }
+  wiz_refresh(u->w);
+}
+
+static void close_list(struct ui *u)
+{
+  free(u->map_attr);
+  u->map_attr = NULL;
+  u->mode = M_STEP;
+}
+
+static void choose_row(struct ui *u)
+{
+  size_t rows[512];
+  size_t n = list_rows(u, rows, 512);
+  if (u->sel >= n)
+    return;
+  size_t f = u->list_field;
+  const struct wiz_field *fd = FLD(u, f);
+  if (rows[u->sel] == ROW_CREATE) {
+    u->mode = M_NEWNAME;
+    u->newname_len = 0;
+    u->newname[0] = L'\0';
+    u->newname_msg = NULL;
+    return;
+  }
+  const struct wiz_item *it = &wiz_items(u->w, f, u->list_src)->items[rows[u->sel]];
+  if (fd->kind == WIZ_KIND_MAPPING && !u->map_attr) {
+    u->map_attr = xstrdup(it->id);
+    u->list_src = WIZ_SRC_COLUMNS;
+    u->sel = u->top = 0;
+    u->filter_len = 0;
+    u->filter[0] = L'\0';
+    return;
+  }
+  if (fd->kind == WIZ_KIND_MAPPING) {
+    wiz_map_set(u->w, f, u->map_attr, it->id);
+    free(u->map_attr);
+    u->map_attr = NULL;
+    u->list_src = WIZ_SRC_ITEMS;
+    u->sel = u->top = 0;
+    return;
+  }
+  if (fd->kind == WIZ_KIND_MULTI) {
+    if (it->invalid_reason)
+      set_note(u, true, "%s: %s", it->label, it->invalid_reason);
+    else
+      wiz_multi_toggle(u->w, f, rows[u->sel]);
+    return;
+  }
+  const char *reason = NULL;
+  if (wiz_pick(u->w, f, rows[u->sel], &reason) == WIZ_E_INVALID) {
+    set_note(u, true, "%s cannot be chosen: %s", it->label, reason);
+    return;
+  }
+  set_note(u, false, NULL);
+  close_list(u);
+  wiz_move_focus(u->w, +1);
+  wiz_refresh(u->w);
+}
+
+/* ---------- layout of a step ---------- */
+
+struct block {
+  size_t field;
+  int y, h; /* relative to the body's first row, before scrolling */
+  int label_rows;
+  char *msg[4];
+  int n_msg;
+  enum ui_elem msg_elem;
+};
+
+static int value_x(void)
+{
+  return 2 + LABEL_W + 1;
+}
+
+static int value_w(void)
+{
+  return COLS - value_x() - 2;
+}
+
+static const char *label_of(const struct wiz_field *f)
+{
+  return f->label ? f->label : f->id;
+}
+
+static void block_message(struct ui *u, struct block *b)
+{
+  size_t f = b->field;
+  b->n_msg = 0;
+  const char *msg = NULL;
+  enum wiz_check c = wiz_check(u->w, f, &msg, NULL);
+  const char *text = NULL;
+  if (!wiz_enabled(u->w, f) && FLD(u, f)->kind != WIZ_KIND_READONLY) {
+    text = wiz_disabled_reason(u->w, f);
+    b->msg_elem = UI_FIELD_DISABLED;
+  } else if (msg && c != WIZ_CHECK_OK && wiz_message_shown(u->w, f)) {
+    text = msg;
+    b->msg_elem = c == WIZ_CHECK_ERROR ? UI_ERROR : c == WIZ_CHECK_WARN ? UI_WARNING : UI_INFO;
+  }
+  if (!text)
+    return;
+  char *line =
+      xasprintf("%s %s", c == WIZ_CHECK_PENDING ? "..." : ui_glyph(u->t, UI_G_ERROR), text);
+  if (b->msg_elem == UI_FIELD_DISABLED) {
+    free(line);
+    line = xstrdup(text);
+  }
+  b->n_msg = ui_wrap(line, value_w(), b->msg, 4);
+  if (b->n_msg > 4)
+    b->n_msg = 4;
+  free(line);
+}
+
+static size_t layout(struct ui *u, struct block *blocks, size_t max, int *out_top_help,
+                     char **help_lines, int *n_help)
+{
+  size_t step = wiz_step(u->w);
+  const struct wiz_step *s = &u->form->steps[step];
+  int y = 0;
+  *n_help = 0;
+  if (s->help) {
+    *n_help = ui_wrap(s->help, COLS - 4, help_lines, 4);
+    if (*n_help > 4)
+      *n_help = 4;
+    y += *n_help + 1;
+  }
+  *out_top_help = y;
+  size_t n = 0;
+  for (size_t i = 0; i < s->n_fields && n < max; i++) {
+    size_t f = s->fields[i];
+    if (!wiz_visible(u->w, f))
+      continue;
+    struct block *b = &blocks[n++];
+    memset(b, 0, sizeof(*b));
+    b->field = f;
+    b->y = y;
+    const struct wiz_field *fd = FLD(u, f);
+    if (fd->kind == WIZ_KIND_BANNER) {
+      b->h = ui_wrap(fd->text, COLS - 8, NULL, 0) + 1;
+      y += b->h;
+      continue;
+    }
+    char *lab = xasprintf("%s%s", label_of(fd), fd->required ? " *" : "");
+    b->label_rows = ui_width(lab) > LABEL_W ? 1 : 0;
+    free(lab);
+    int value_rows = fd->kind == WIZ_KIND_CHOICE ? (int)fd->n_options : 1;
+    block_message(u, b);
+    b->h = b->label_rows + value_rows + b->n_msg;
+    y += b->h;
+  }
+  return n;
+}
+
+static void free_blocks(struct block *blocks, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    for (int k = 0; k < blocks[i].n_msg; k++)
+      free(blocks[i].msg[k]);
+}
+
+/* ---------- drawing ---------- */
+
+static const char *spinner(struct ui *u)
+{
+  static const char *const frames[] = { "|", "/", "-", "\\" };
+  return frames[u->spin % 4];
+}
+
+static void draw_frame(struct ui *u, const char *title_right)
+{
+  struct ui_term *t = u->t;
+  ui_fill(t, 0, 0, COLS, UI_TITLE);
+  ui_put(t, 0, 1, COLS - 2, u->form->title, UI_TITLE);
+  if (title_right) {
+    int w = ui_width(title_right);
+    ui_put(t, 0, COLS - w - 1, w, title_right, UI_TITLE);
+  }
+  /* The step rail: the current step marked; others shortened to numbers if it is too long. */
+  size_t n = wiz_step_count(u->w), cur = wiz_step(u->w);
+  for (int pass = 0; pass < 2; pass++) {
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    for (size_t i = 0; i < n; i++) {
+      if (i)
+        strbuf_printf(&sb, " %s ", ui_glyph(t, UI_G_RAIL_SEP));
+      if (pass == 0 || i == cur)
+        strbuf_printf(&sb, "%zu %s", i + 1, wiz_step_title(u->w, i));
+      else
+        strbuf_printf(&sb, "%zu", i + 1);
+    }
+    if (ui_width(sb.buf) + 2 <= COLS || pass == 1) {
+      ui_fill(t, 1, 0, COLS, UI_NORMAL);
+      int x = 1;
+      for (size_t i = 0; i < n; i++) {
+        if (i)
+          x += ui_put(t, 1, x, COLS - x, " > ", UI_RAIL);
+        char *part = pass == 0 || i == cur ? xasprintf("%zu %s", i + 1, wiz_step_title(u->w, i))
+                                           : xasprintf("%zu", i + 1);
+        char *shown = i == cur ? xasprintf("[%s]", part) : xstrdup(part);
+        x += ui_put(t, 1, x, COLS - x, shown, i == cur ? UI_RAIL_CURRENT : UI_RAIL);
+        free(part);
+        free(shown);
+      }
+      strbuf_done(&sb);
+      break;
+    }
+    strbuf_done(&sb);
+  }
+  ui_hline(t, 2, 0, COLS, UI_LINE);
+  ui_hline(t, LINES - 3, 0, COLS, UI_LINE);
+}
+
+static void draw_keybar(struct ui *u, const char *const *items, size_t n)
+{
+  ui_fill(u->t, LINES - 1, 0, COLS, UI_NORMAL);
+  int x = 0;
+  for (size_t i = 0; i + 1 < n * 2 && i < n * 2; i += 2) {
+    const char *k = items[i], *l = items[i + 1];
+    int need = ui_width(k) + ui_width(l) + 2;
+    if (x + need > COLS)
+      break;
+    x += ui_put(u->t, LINES - 1, x, COLS - x, k, UI_KEY);
+    x += ui_put(u->t, LINES - 1, x, COLS - x, " ", UI_KEY_LABEL);
+    x += ui_put(u->t, LINES - 1, x, COLS - x, l, UI_KEY_LABEL);
+    x += ui_put(u->t, LINES - 1, x, COLS - x, " ", UI_KEY_LABEL);
+  }
+}
+
+static void draw_status(struct ui *u)
+{
+  ui_fill(u->t, LINES - 2, 0, COLS, UI_NORMAL);
+  if (u->note)
+    ui_put(u->t, LINES - 2, 1, COLS - 2, u->note, u->note_error ? UI_ERROR : UI_INFO);
+  else if (*wiz_status(u->w))
+    ui_put(u->t, LINES - 2, 1, COLS - 2, wiz_status(u->w), UI_ERROR);
+}
+
+static void draw_value(struct ui *u, size_t f, int y, bool focus)
+{
+  struct ui_term *t = u->t;
+  const struct wiz_field *fd = FLD(u, f);
+  int x = value_x(), w = value_w();
+  bool enabled = wiz_enabled(u->w, f);
+  enum ui_elem box = !enabled ? UI_FIELD_DISABLED : focus ? UI_FIELD_FOCUS : UI_FIELD;
+  char *disp = wiz_display(u->w, f);
+  switch (fd->kind) {
+  case WIZ_KIND_TEXT:
+  case WIZ_KIND_SECRET: {
+    ui_fill(t, y, x, w, box);
+    const struct wiz_value *v = wiz_value(u->w, f);
+    wchar_t buf[1024];
+    size_t n = to_wide(v->text, buf, 1024);
+    if (fd->kind == WIZ_KIND_SECRET && !u->reveal[f]) {
+      for (size_t i = 0; i < n; i++)
+        buf[i] = L'*';
+      if (v->env)
+        n = 0;
+    }
+    size_t c = u->cursor[f] > n ? n : u->cursor[f];
+    size_t start = c >= (size_t)(w - 1) ? c - (size_t)(w - 2) : 0;
+    if (n == 0 && !focus && (fd->placeholder || v->env)) {
+      ui_put(t, y, x + 1, w - 2, v->env ? disp : fd->placeholder, UI_PLACEHOLDER);
+    } else {
+      char *s = from_wide(buf + start);
+      ui_put(t, y, x + 1, w - 2, s, box);
+      free(s);
+    }
+    if (focus) {
+      u->cursor_y = y;
+      u->cursor_x = x + 1 + (int)(c - start);
+    }
+    secure_wipe(buf, sizeof(buf));
+    break;
+  }
+  case WIZ_KIND_CHOICE:
+    for (size_t i = 0; i < fd->n_options; i++) {
+      const struct wiz_value *v = wiz_value(u->w, f);
+      bool on = v->text && strcmp(v->text, fd->options[i].id) == 0;
+      char *line = xasprintf("(%s) %s", on ? "*" : " ", fd->options[i].label);
+      ui_put(t, y + (int)i, x, w, line, on && focus ? UI_FIELD_FOCUS : UI_LABEL);
+      free(line);
+    }
+    break;
+  case WIZ_KIND_CHECKBOX: {
+    const struct wiz_value *v = wiz_value(u->w, f);
+    char *line = xasprintf("[%s] %s", v->b ? "x" : " ", fd->text);
+    ui_put(t, y, x, w, line, focus ? UI_FIELD_FOCUS : UI_LABEL);
+    free(line);
+    break;
+  }
+  case WIZ_KIND_PICKER:
+  case WIZ_KIND_MULTI:
+  case WIZ_KIND_MAPPING: {
+    ui_fill(t, y, x, w, box);
+    enum wiz_load_state ls = wiz_load_state(u->w, f, WIZ_SRC_ITEMS);
+    const char *shown = disp;
+    enum ui_elem e = box;
+    char *tmp = NULL;
+    if (!*disp) {
+      shown = fd->placeholder ? fd->placeholder : "Select an option";
+      e = enabled ? (focus ? UI_FIELD_FOCUS : UI_PLACEHOLDER) : UI_FIELD_DISABLED;
+    }
+    if (fd->kind == WIZ_KIND_MULTI && *disp) {
+      tmp = xasprintf("%zu selected: %s", wiz_value(u->w, f)->n_list, disp);
+      shown = tmp;
+    }
+    ui_put(t, y, x + 1, w - 14, shown, e);
+    if (ls == WIZ_LOAD_LOADING) {
+      char *l = xasprintf("%s Loading...", spinner(u));
+      ui_put(t, y, x + w - 13, 12, l, box);
+      free(l);
+    } else if (ls == WIZ_LOAD_FAILED) {
+      ui_put(t, y, x + w - 13, 12, "! not loaded", box == UI_FIELD_FOCUS ? box : UI_ERROR);
+    }
+    ui_put(t, y, x + w - 1, 1, ui_glyph(t, UI_G_DOWN), box);
+    free(tmp);
+    break;
+  }
+  case WIZ_KIND_READONLY:
+    ui_put(t, y, x, w, *disp ? disp : "-", UI_LABEL);
+    break;
+  case WIZ_KIND_BANNER:
+    break;
+  }
+  free(disp);
+}
+
+static void draw_list(struct ui *u, int anchor_y)
+{
+  struct ui_term *t = u->t;
+  size_t f = u->list_field;
+  const struct wiz_field *fd = FLD(u, f);
+  int body_top = 3, body_bot = LINES - 4;
+  int x = value_x() - 2, w = value_w() + 4;
+  if (x + w > COLS)
+    w = COLS - x;
+  int y = anchor_y + 1;
+  int h = body_bot - y + 1;
+  if (h < 8) {
+    y = body_top;
+    h = body_bot - body_top + 1;
+  }
+  ui_box(t, y, x, h, w, UI_BOX);
+  char *title =
+      u->map_attr ? xasprintf(" Column for %s ", u->map_attr) : xasprintf(" %s ", label_of(fd));
+  ui_put(t, y, x + 2, w - 4, title, UI_BOX);
+  free(title);
+  int row = y + 1;
+  if (fd->kind != WIZ_KIND_MAPPING || u->map_attr) {
+    char *flt = from_wide(u->filter);
+    char *line = xasprintf("Filter: %s", flt);
+    ui_put(t, row, x + 2, w - 4, line, UI_BOX);
+    u->cursor_y = row;
+    u->cursor_x = x + 2 + ui_width(line);
+    free(line);
+    free(flt);
+    row++;
+  }
+  enum wiz_load_state ls = wiz_load_state(u->w, f, u->list_src);
+  if (ls == WIZ_LOAD_LOADING || ls == WIZ_LOAD_IDLE) {
+    char *l = xasprintf("%s Loading...", spinner(u));
+    ui_put(t, row + 1, x + 2, w - 4, l, UI_INFO);
+    free(l);
+    ui_put(t, row + 2, x + 2, w - 4, "Esc or Tab leaves the list; it goes on loading.", UI_BOX);
+    return;
+  }
+  if (ls == WIZ_LOAD_FAILED) {
+    const char *hint = NULL;
+    const char *err = wiz_load_error(u->w, f, u->list_src, &hint);
+    char *l = xasprintf("%s Could not load the list: %s", ui_glyph(t, UI_G_ERROR), err);
+    char *lines[6];
+    int n = ui_wrap(l, w - 4, lines, 6);
+    for (int i = 0; i < n && i < 6; i++) {
+      ui_put(t, row + 1 + i, x + 2, w - 4, lines[i], UI_ERROR);
+      free(lines[i]);
+    }
+    free(l);
+    int r = row + 2 + (n < 6 ? n : 6);
+    if (hint)
+      ui_put(t, r++, x + 2, w - 4, hint, UI_BOX);
+    ui_put(t, r + 1, x + 2, w - 4, "F5 or Ctrl-R: try again", UI_KEY_LABEL);
+    return;
+  }
+  size_t rows[512];
+  size_t n = list_rows(u, rows, 512);
+  int avail = y + h - 1 - row;
+  if (n == 0)
+    ui_put(t, row, x + 2, w - 4, "Nothing matches the filter.", UI_INFO);
+  if (u->sel >= n && n)
+    u->sel = n - 1;
+  if (u->sel < u->top)
+    u->top = u->sel;
+  if ((int)(u->sel - u->top) >= avail)
+    u->top = u->sel - (size_t)avail + 1;
+  const struct wiz_list *items = wiz_items(u->w, f, u->list_src);
+  for (size_t i = u->top; i < n && (int)(i - u->top) < avail; i++) {
+    int r = row + (int)(i - u->top);
+    bool sel = i == u->sel;
+    ui_fill(t, r, x + 1, w - 2, sel ? UI_SELECTION : UI_BOX);
+    if (rows[i] == ROW_CREATE) {
+      char *l = xasprintf("+ %s", fd->create_label);
+      ui_put(t, r, x + 2, w - 4, l, sel ? UI_SELECTION : UI_INFO);
+      free(l);
+      continue;
+    }
+    const struct wiz_item *it = &items->items[rows[i]];
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    if (fd->kind == WIZ_KIND_MULTI)
+      strbuf_printf(&sb, "[%s] ", wiz_multi_has(u->w, f, it->id) ? "x" : " ");
+    if (fd->kind == WIZ_KIND_MAPPING && !u->map_attr) {
+      const char *col = wiz_map_get(u->w, f, it->id);
+      const char *type = wiz_item_attr(it, "type");
+      strbuf_printf(&sb, "%-20s %-8s -> %s", it->label, type ? type : "",
+                    col ? col : "(not mapped)");
+    } else {
+      strbuf_puts(&sb, it->label);
+      if (it->invalid_reason)
+        strbuf_printf(&sb, "  (refused: %s)", it->invalid_reason);
+      else if (it->detail && strcmp(it->detail, it->label) != 0)
+        strbuf_printf(&sb, "  %s", it->detail);
+    }
+    ui_put(t, r, x + 2, w - 4, sb.buf,
+           sel                  ? UI_SELECTION
+           : it->invalid_reason ? UI_REFUSED
+                                : UI_BOX);
+    strbuf_done(&sb);
+  }
+}
+
+static void draw_newname(struct ui *u, int anchor_y)
+{
+  struct ui_term *t = u->t;
+  const struct wiz_field *fd = FLD(u, u->list_field);
+  int x = value_x() - 2, w = value_w() + 4, y = anchor_y + 1;
+  if (y + 6 > LINES - 3)
+    y = LINES - 3 - 6;
+  ui_box(t, y, x, 6, w, UI_BOX);
+  char *title = xasprintf(" %s ", fd->create_label);
+  ui_put(t, y, x + 2, w - 4, title, UI_BOX);
+  free(title);
+  char *name = from_wide(u->newname);
+  ui_put(t, y + 1, x + 2, w - 4, "Name:", UI_BOX);
+  ui_fill(t, y + 2, x + 2, w - 4, UI_FIELD_FOCUS);
+  ui_put(t, y + 2, x + 3, w - 6, name, UI_FIELD_FOCUS);
+  u->cursor_y = y + 2;
+  u->cursor_x = x + 3 + ui_width(name);
+  const char *msg = NULL;
+  if (*name && fd->create_rule && wiz_rule_check(fd->create_rule, name, &msg) == WIZ_CHECK_ERROR)
+    ui_put(t, y + 3, x + 2, w - 4, msg, UI_ERROR);
+  else if (u->newname_msg)
+    ui_put(t, y + 3, x + 2, w - 4, u->newname_msg, UI_ERROR);
+  ui_put(t, y + 4, x + 2, w - 4, "Enter: use this name   Esc: back to the list", UI_BOX);
+  free(name);
+}
+
+static void draw_help(struct ui *u)
+{
+  struct ui_term *t = u->t;
+  int y = 3, h = LINES - 6, x = 2, w = COLS - 4;
+  ui_box(t, y, x, h, w, UI_BOX);
+  size_t f = wiz_focus(u->w);
+  const char *title = " Help ";
+  const char *text = NULL;
+  if (!wiz_on_review(u->w) && f < u->form->n_fields) {
+    title = label_of(FLD(u, f));
+    text = FLD(u, f)->help;
+  } else if (wiz_on_review(u->w)) {
+    title = u->form->review_title;
+    text = u->form->review_help;
+  }
+  char *tt = xasprintf(" %s ", title);
+  ui_put(t, y, x + 2, w - 4, tt, UI_BOX);
+  free(tt);
+  int row = y + 1;
+  char *lines[12];
+  int n = ui_wrap(text ? text : "No help for this field.", w - 4, lines, 12);
+  for (int i = 0; i < n && i < 12; i++) {
+    ui_put(t, row++, x + 2, w - 4, lines[i], UI_BOX);
+    free(lines[i]);
+  }
+  row++;
+  static const enum ui_req shown[] = { REQ_NEXT_STEP, REQ_PREV_STEP,  REQ_SAVE_DRAFT,
+                                       REQ_CANCEL,    REQ_NEXT_FIELD, REQ_ENTER,
+                                       REQ_REVEAL,    REQ_RETRY,      REQ_ALL };
+  for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]) && row < y + h - 2; i++) {
+    char *l = xasprintf("%-20s %s", ui_req_keys(shown[i]), ui_req_help(shown[i]));
+    ui_put(t, row++, x + 2, w - 4, l, UI_BOX);
+    free(l);
+  }
+  ui_put(t, y + h - 2, x + 2, w - 4, "Esc, Enter or F1: close", UI_KEY_LABEL);
+}
+
+static void draw_review(struct ui *u)
+{
+  struct ui_term *t = u->t;
+  int row = 3 - u->scroll, bottom = LINES - 4;
+  if (u->form->review_help) {
+    char *lines[3];
+    int n = ui_wrap(u->form->review_help, COLS - 4, lines, 3);
+    for (int i = 0; i < n && i < 3; i++) {
+      if (row >= 3 && row <= bottom)
+        ui_put(t, row, 2, COLS - 4, lines[i], UI_INFO);
+      row++;
+      free(lines[i]);
+    }
+    row++;
+  }
+  for (size_t s = 0; s < u->form->n_steps; s++) {
+    char *head = xasprintf("%zu  %s", s + 1, u->form->steps[s].title);
+    if (row >= 3 && row <= bottom)
+      ui_put(t, row, 1, COLS - 2, head, UI_LABEL_FOCUS);
+    free(head);
+    row++;
+    const struct wiz_step *st = &u->form->steps[s];
+    for (size_t i = 0; i < st->n_fields; i++) {
+      size_t f = st->fields[i];
+      const struct wiz_field *fd = FLD(u, f);
+      if (!wiz_visible(u->w, f) || fd->kind == WIZ_KIND_BANNER)
+        continue;
+      char *disp = wiz_display(u->w, f);
+      const char *msg = NULL;
+      enum wiz_check c = wiz_check(u->w, f, &msg, NULL);
+      if (row >= 3 && row <= bottom) {
+        ui_put(t, row, 4, value_x() - 6, label_of(fd), UI_LABEL);
+        int used = ui_put(t, row, value_x(), value_w(), *disp ? disp : "-", UI_NORMAL);
+        if (c == WIZ_CHECK_ERROR || c == WIZ_CHECK_PENDING)
+          ui_put(t, row, value_x() + used + 2, value_w() - used - 2, msg ? msg : "invalid",
+                 UI_ERROR);
+      }
+      free(disp);
+      row++;
+    }
+    row++;
+  }
+}
+
+static void draw_progress(struct ui *u)
+{
+  struct ui_term *t = u->t;
+  const struct wiz_progress *p = wiz_job_progress_now(u->w);
+  int y = 5;
+  char *title = xasprintf("%s...", wiz_job_label(u->w));
+  ui_put(t, y, 4, COLS - 8, title, UI_LABEL_FOCUS);
+  free(title);
+  y += 2;
+  if (p->fraction >= 0) {
+    int bw = COLS - 20;
+    int done = (int)(p->fraction * bw + 0.5);
+    if (done > bw)
+      done = bw;
+    ui_put(t, y, 4, 1, "[", UI_NORMAL);
+    for (int i = 0; i < bw; i++)
+      ui_put(t, y, 5 + i, 1, ui_glyph(t, i < done ? UI_G_BAR_DONE : UI_G_BAR_TODO),
+             i < done ? UI_BAR_DONE : UI_BAR_TODO);
+    char *pct = xasprintf("] %3d%%", (int)(p->fraction * 100 + 0.5));
+    ui_put(t, y, 5 + bw, 8, pct, UI_NORMAL);
+    free(pct);
+    y += 2;
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    if (p->total_bytes > 0)
+      strbuf_printf(&sb, "%.1f MB of %.1f MB", p->done_bytes / 1e6, p->total_bytes / 1e6);
+    if (p->eta_seconds >= 0)
+      strbuf_printf(&sb, "%s%ld:%02ld left", sb.len ? ", " : "", p->eta_seconds / 60,
+                    p->eta_seconds % 60);
+    ui_put(t, y, 4, COLS - 8, sb.buf, UI_NORMAL);
+    strbuf_done(&sb);
+    y += 2;
+    if (p->status)
+      ui_put(t, y, 4, COLS - 8, p->status, UI_INFO);
+  } else {
+    char *l = xasprintf("%s  %s", spinner(u), p->status ? p->status : "Working...");
+    ui_put(t, y, 4, COLS - 8, l, UI_INFO);
+    free(l);
+  }
+}
+
+static void draw_report(struct ui *u)
+{
+  struct ui_term *t = u->t;
+  const struct wiz_report *r = wiz_job_report(u->w);
+  if (!r)
+    return;
+  int row = 3 - u->report_top, bottom = LINES - 4;
+  enum ui_elem te = r->outcome == WIZ_OUTCOME_DONE        ? UI_OK
+                    : r->outcome == WIZ_OUTCOME_CANCELLED ? UI_WARNING
+                                                          : UI_ERROR;
+  char *head = xasprintf("%s (%s)", r->title, wiz_outcome_name(r->outcome));
+#define LINE(x, text, e)                              \
+  do {                                                \
+    if (row >= 3 && row <= bottom)                    \
+      ui_put(t, row, (x), COLS - (x)-1, (text), (e)); \
+    row++;                                            \
+  } while (0)
+  LINE(1, head, te);
+  free(head);
+  if (r->summary)
+    LINE(1, r->summary, UI_NORMAL);
+  row++;
+  for (size_t i = 0; i < r->n_findings; i++) {
+    const struct wiz_finding *f = &r->findings[i];
+    static const char *const tags[] = { "[PASS]", "[FAIL]", "[WARN]", "[INFO]" };
+    static const enum ui_elem el[] = { UI_OK, UI_ERROR, UI_WARNING, UI_INFO };
+    if (row >= 3 && row <= bottom) {
+      ui_put(t, row, 1, 6, tags[f->status], el[f->status]);
+      ui_put(t, row, 8, COLS - 9, f->title, UI_LABEL_FOCUS);
+    }
+    row++;
+    if (f->scope) {
+      char *s = xasprintf("scope: %s", f->scope);
+      LINE(8, s, UI_NORMAL);
+      free(s);
+    }
+    if (f->detail) {
+      char *lines[4];
+      int n = ui_wrap(f->detail, COLS - 10, lines, 4);
+      for (int k = 0; k < n && k < 4; k++) {
+        LINE(8, lines[k], UI_NORMAL);
+        free(lines[k]);
+      }
+    }
+    if (f->why) {
+      char *s = xasprintf("why: %s", f->why);
+      char *lines[4];
+      int n = ui_wrap(s, COLS - 10, lines, 4);
+      for (int k = 0; k < n && k < 4; k++) {
+        LINE(8, lines[k], UI_INFO);
+        free(lines[k]);
+      }
+      free(s);
+    }
+  }
+  if (r->n_plan) {
+    row++;
+    LINE(1, "Dry run: the calls that would be made, in order:", UI_LABEL_FOCUS);
+    for (size_t i = 0; i < r->n_plan; i++) {
+      char *s = xasprintf("%zu. %s", i + 1, r->plan[i]);
+      LINE(3, s, UI_NORMAL);
+      free(s);
+    }
+  }
+  if (r->n_followups) {
+    row++;
+    for (size_t i = 0; i < r->n_followups && i < 9; i++) {
+      char *s = xasprintf("%zu  %s", i + 1, r->followups[i].label);
+      LINE(3, s, UI_KEY_LABEL);
+      free(s);
+    }
+  }
+#undef LINE
+}
+
+static void draw_too_small(struct ui *u)
+{
+  erase();
+  char *l1 = xasprintf("Terminal too small: %dx%d", COLS, LINES);
+  char *l2 = xasprintf("synwiz needs at least %dx%d.", MIN_COLS, MIN_ROWS);
+  int y = LINES / 2 - 2;
+  ui_put(u->t, y, 1, COLS - 2, l1, UI_ERROR);
+  ui_put(u->t, y + 1, 1, COLS - 2, l2, UI_NORMAL);
+  ui_put(u->t, y + 2, 1, COLS - 2, "Enlarge the window: your answers are kept.", UI_NORMAL);
+  ui_put(u->t, y + 3, 1, COLS - 2, "F9 or Ctrl-X: cancel", UI_NORMAL);
+  free(l1);
+  free(l2);
+}
+
+static void draw_step(struct ui *u)
+{
+  struct ui_term *t = u->t;
+  struct block blocks[64];
+  char *help[4];
+  int n_help = 0, top_help = 0;
+  size_t n = layout(u, blocks, 64, &top_help, help, &n_help);
+  int body = LINES - 6;
+  size_t focus = wiz_focus(u->w);
+  for (size_t i = 0; i < n; i++) {
+    if (blocks[i].field != focus)
+      continue;
+    /* Keep the focused block (and the list under it) in view. */
+    int need_top = blocks[i].y, need_bot = blocks[i].y + blocks[i].h;
+    if (i == 0)
+      need_top = 0;
+    if (need_bot - u->scroll > body)
+      u->scroll = need_bot - body;
+    if (need_top < u->scroll)
+      u->scroll = need_top;
+  }
+  for (int i = 0; i < n_help; i++) {
+    int y = 3 + i - u->scroll;
+    if (y >= 3 && y <= LINES - 4)
+      ui_put(t, y, 2, COLS - 4, help[i], UI_INFO);
+    free(help[i]);
+  }
+  int anchor_y = 3;
+  for (size_t i = 0; i < n; i++) {
+    struct block *b = &blocks[i];
+    const struct wiz_field *fd = FLD(u, b->field);
+    int y = 3 + b->y - u->scroll;
+    bool focus_here = b->field == focus;
+    if (fd->kind == WIZ_KIND_BANNER) {
+      char *lines[16];
+      int m = ui_wrap(fd->text, COLS - 8, lines, 16);
+      bool warn = fd->style && strcmp(fd->style, "warning") == 0;
+      for (int k = 0; k < m && k < 16; k++) {
+        if (y + k >= 3 && y + k <= LINES - 4) {
+          if (k == 0)
+            ui_put(t, y, 2, 2, ui_glyph(t, warn ? UI_G_WARN : UI_G_INFO),
+                   warn ? UI_WARNING : UI_INFO);
+          ui_put(t, y + k, 5, COLS - 8, lines[k], warn ? UI_WARNING : UI_INFO);
+        }
+        free(lines[k]);
+      }
+      continue;
+    }
+    char *lab = xasprintf("%s%s", label_of(fd), fd->required ? " *" : "");
+    if (y >= 3 && y <= LINES - 4) {
+      if (focus_here)
+        ui_put(t, y, 0, 1, ui_glyph(t, UI_G_FOCUS), UI_LABEL_FOCUS);
+      ui_put(t, y, 2, b->label_rows ? COLS - 4 : LABEL_W, lab,
+             focus_here ? UI_LABEL_FOCUS : UI_LABEL);
+    }
+    free(lab);
+    int vy = y + b->label_rows;
+    if (focus_here)
+      anchor_y = vy;
+    if (vy >= 3 && vy <= LINES - 4)
+      draw_value(u, b->field, vy, focus_here && u->mode == M_STEP);
+    int my = vy + (fd->kind == WIZ_KIND_CHOICE ? (int)fd->n_options : 1);
+    for (int k = 0; k < b->n_msg; k++) {
+      if (my + k >= 3 && my + k <= LINES - 4)
+        ui_put(t, my + k, value_x(), value_w(), b->msg[k], b->msg_elem);
+    }
+  }
+  free_blocks(blocks, n);
+  if (u->mode == M_LIST)
+    draw_list(u, anchor_y);
+  else if (u->mode == M_NEWNAME)
+    draw_newname(u, anchor_y);
+}
+
+static void draw(struct ui *u)
+{
+  u->cursor_y = u->cursor_x = -1;
+  if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+    draw_too_small(u);
+    curs_set(0);
+    wnoutrefresh(stdscr);
+    doupdate();
+    return;
+  }
+  erase();
+  char *right = xasprintf("%s%sStep %zu of %zu", u->o->cloud ? u->o->cloud : "",
+                          u->o->cloud ? "  " : "", wiz_step(u->w) + 1, wiz_step_count(u->w));
+  draw_frame(u, right);
+  free(right);
+  enum mode m = u->mode == M_HELP ? u->before_help : u->mode;
+  static const char *const keys_step[] = { "F10/^N", "Next",  "F8/^B",  "Back",  "F2/^S",
+                                           "Draft",  "F9/^X", "Cancel", "F1/^G", "Help" };
+  static const char *const keys_list[] = { "Enter", "Choose", "Esc/Tab", "Leave",
+                                           "F5/^R", "Retry",  "type",    "to filter" };
+  static const char *const keys_multi[] = { "Space",   "Select", "F7/^E", "All/none",
+                                            "Esc/Tab", "Done",   "F5/^R", "Retry" };
+  static const char *const keys_progress[] = { "F9/^X", "Cancel" };
+  static const char *const keys_confirm[] = { "y", "Yes, cancel", "d", "Save draft and quit",
+                                              "n", "No" };
+  if (m == M_PROGRESS) {
+    draw_progress(u);
+    draw_keybar(u, keys_progress, 1);
+  } else if (m == M_REPORT) {
+    draw_report(u);
+    const struct wiz_report *r = wiz_job_report(u->w);
+    const char *items[] = { "F10/Enter", "Close", "1-9", "Follow-up", "PgUp/PgDn", "Scroll" };
+    draw_keybar(u, items, r && r->n_followups ? 3 : 1);
+  } else if (wiz_on_review(u->w)) {
+    draw_review(u);
+    const char *items[] = { "F10/^N", u->form->finish_label,
+                            "1-9",    "Change step",
+                            "F6/^T",  u->form->n_actions ? u->form->actions[0].label : "",
+                            "F8/^B",  "Back",
+                            "F2/^S",  "Draft",
+                            "F9/^X",  "Cancel" };
+    if (u->form->n_actions) {
+      draw_keybar(u, items, 6);
+    } else {
+      const char *items2[] = { "F10/^N", u->form->finish_label,
+                               "1-9",    "Change step",
+                               "F8/^B",  "Back",
+                               "F2/^S",  "Draft",
+                               "F9/^X",  "Cancel" };
+      draw_keybar(u, items2, 5);
+    }
+  } else {
+    draw_step(u);
+    if (m == M_LIST && FLD(u, u->list_field)->kind == WIZ_KIND_MULTI)
+      draw_keybar(u, keys_multi, 4);
+    else if (m == M_LIST || m == M_NEWNAME)
+      draw_keybar(u, keys_list, 4);
+    else if (m == M_CONFIRM)
+      draw_keybar(u, keys_confirm, 3);
+    else
+      draw_keybar(u, keys_step, 5);
+  }
+  if (u->mode == M_HELP)
+    draw_help(u);
+  if (u->mode == M_CONFIRM)
+    set_note(u, true, "Cancel the wizard? Answers not saved in a draft are lost.");
+  draw_status(u);
+  if (u->cursor_y >= 0 && (u->mode == M_STEP || u->mode == M_LIST || u->mode == M_NEWNAME)) {
+    move(u->cursor_y, u->cursor_x);
+    curs_set(1);
+  } else {
+    curs_set(0);
+  }
+  wnoutrefresh(stdscr);
+  doupdate();
+}
+
+/* ---------- actions ---------- */
+
+static bool save_draft(struct ui *u)
+{
+  if (!u->o->save_draft) {
+    set_note(u, true, "Drafts are not available here.");
+    return false;
+  }
+  char *name = NULL;
+  if (u->o->save_draft(u->o->ctx, u->w, u->o->draft_name, &name) != 0) {
+    set_note(u, true, "The draft could not be saved.");
+    return false;
+  }
+  free(u->o->draft_name);
+  u->o->draft_name = name;
+  set_note(u, false, "Draft saved as %s (no secrets). Resume with: synwiz resume %s", name, name);
+  return true;
+}
+
+static void start_action(struct ui *u, const char *action, const char *label)
+{
+  enum wiz_result rc = action ? wiz_start_action(u->w, action, label) : wiz_finish(u->w);
+  if (rc == WIZ_OK || wiz_job_state(u->w) == WIZ_JOB_DONE) {
+    u->finish_ran = u->finish_ran || !action;
+    u->mode = wiz_job_state(u->w) == WIZ_JOB_DONE ? M_REPORT : M_PROGRESS;
+    u->report_top = 0;
+    set_note(u, false, NULL);
+  } else if (rc == WIZ_E_INVALID || rc == WIZ_E_BUSY) {
+    u->mode = M_STEP; /* wiz_finish went to the step at fault */
+  } else {
+    set_note(u, true, "%s could not start: %s", label ? label : "The action", wiz_strerror(rc));
+  }
+}
+
+static void next_step(struct ui *u)
+{
+  if (wiz_on_review(u->w)) {
+    start_action(u, NULL, NULL);
+    return;
+  }
+  set_note(u, false, NULL);
+  if (wiz_next(u->w) == WIZ_OK) {
+    u->scroll = 0;
+    if (wiz_on_review(u->w) && u->o->unattended)
+      start_action(u, NULL, NULL);
+  }
+}
+
+/* ---------- keys ---------- */
+
+static void key_list(struct ui *u, enum ui_req req, int ch)
+{
+  size_t f = u->list_field;
+  size_t rows[512];
+  size_t n = list_rows(u, rows, 512);
+  const struct wiz_field *fd = FLD(u, f);
+  switch (req) {
+  case REQ_CLOSE:
+    if (u->map_attr) {
+      free(u->map_attr);
+      u->map_attr = NULL;
+      u->list_src = WIZ_SRC_ITEMS;
+      u->sel = u->top = 0;
+    } else {
+      close_list(u);
+    }
+    break;
+  case REQ_NEXT_FIELD:
+    if (ch == '\t') {
+      close_list(u);
+      wiz_move_focus(u->w, +1);
+    } else if (u->sel + 1 < n) {
+      u->sel++;
+    }
+    break;
+  case REQ_PREV_FIELD:
+    if (ch == KEY_BTAB) {
+      close_list(u);
+      wiz_move_focus(u->w, -1);
+    } else if (u->sel > 0) {
+      u->sel--;
+    }
+    break;
+  case REQ_PAGE_DOWN:
+    u->sel = u->sel + 10 < n ? u->sel + 10 : (n ? n - 1 : 0);
+    break;
+  case REQ_PAGE_UP:
+    u->sel = u->sel > 10 ? u->sel - 10 : 0;
+    break;
+  case REQ_ENTER:
+    if (fd->kind == WIZ_KIND_MULTI)
+      close_list(u);
+    else
+      choose_row(u);
+    break;
+  case REQ_CHAR:
+    if (ch == ' ' && fd->kind == WIZ_KIND_MULTI) {
+      choose_row(u);
+    } else if (u->filter_len + 1 < 128) {
+      u->filter[u->filter_len++] = (wchar_t)ch;
+      u->filter[u->filter_len] = L'\0';
+      u->sel = u->top = 0;
+    }
+    break;
+  case REQ_BACKSPACE:
+    if (u->filter_len) {
+      u->filter[--u->filter_len] = L'\0';
+      u->sel = u->top = 0;
+    }
+    break;
+  case REQ_RETRY:
+    wiz_retry(u->w, f);
+    break;
+  case REQ_ALL:
+    if (fd->kind == WIZ_KIND_MULTI) {
+      const struct wiz_list *l = wiz_items(u->w, f, WIZ_SRC_ITEMS);
+      bool all = wiz_value(u->w, f)->n_list > 0 && wiz_value(u->w, f)->n_list >= l->n;
+      wiz_multi_all(u->w, f, !all);
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+static void key_newname(struct ui *u, enum ui_req req, int ch)
+{
+  if (req == REQ_CLOSE) {
+    u->mode = M_LIST;
+  } else if (req == REQ_CHAR && u->newname_len + 1 < 128) {
+    u->newname[u->newname_len++] = (wchar_t)ch;
+    u->newname[u->newname_len] = L'\0';
+    u->newname_msg = NULL;
+  } else if (req == REQ_BACKSPACE && u->newname_len) {
+    u->newname[--u->newname_len] = L'\0';
+  } else if (req == REQ_ENTER) {
+    char *name = from_wide(u->newname);
+    const char *msg = NULL;
+    if (wiz_pick_new(u->w, u->list_field, name, &msg) == WIZ_OK) {
+      close_list(u);
+      wiz_move_focus(u->w, +1);
+    } else {
+      u->newname_msg = msg;
+    }
+    free(name);
+  }
+}
+
+static void key_step(struct ui *u, enum ui_req req, int ch, bool is_code)
+{
+  size_t f = wiz_focus(u->w);
+  bool has_f = f < u->form->n_fields;
+  const struct wiz_field *fd = has_f ? FLD(u, f) : NULL;
+  bool texty = fd && (fd->kind == WIZ_KIND_TEXT || fd->kind == WIZ_KIND_SECRET);
+  set_note(u, false, NULL);
+  switch (req) {
+  case REQ_NEXT_FIELD:
+    if (!wiz_move_focus(u->w, +1) && ch == '\t')
+      wiz_touch(u->w, f);
+    break;
+  case REQ_PREV_FIELD:
+    wiz_move_focus(u->w, -1);
+    break;
+  case REQ_ENTER:
+    if (!fd)
+      break;
+    if (fd->kind == WIZ_KIND_PICKER || fd->kind == WIZ_KIND_MULTI || fd->kind == WIZ_KIND_MAPPING) {
+      if (!wiz_enabled(u->w, f)) {
+        set_note(u, true, "%s", wiz_disabled_reason(u->w, f));
+        break;
+      }
+      open_list(u, f, WIZ_SRC_ITEMS);
+      break;
+    }
+    if (fd->kind == WIZ_KIND_CHECKBOX) {
+      wiz_set_bool(u->w, f, !wiz_value(u->w, f)->b);
+      break;
+    }
+    wiz_touch(u->w, f);
+    if (!wiz_move_focus(u->w, +1))
+      next_step(u);
+    break;
+  case REQ_CHAR:
+    if (!fd)
+      break;
+    if (texty) {
+      edit_text(u, f, REQ_CHAR, ch);
+    } else if (ch == ' ' && fd->kind == WIZ_KIND_CHECKBOX) {
+      wiz_set_bool(u->w, f, !wiz_value(u->w, f)->b);
+    } else if (ch == ' ' && fd->kind == WIZ_KIND_CHOICE) {
+      key_step(u, REQ_RIGHT, 0, true);
+    } else if ((fd->kind == WIZ_KIND_PICKER || fd->kind == WIZ_KIND_MULTI) && ch != ' ' &&
+               wiz_enabled(u->w, f)) {
+      open_list(u, f, WIZ_SRC_ITEMS); /* typing on a picker filters its list */
+      key_list(u, REQ_CHAR, ch);
+    }
+    break;
+  case REQ_LEFT:
+  case REQ_RIGHT:
+    if (texty) {
+      edit_text(u, f, req, 0);
+    } else if (fd && fd->kind == WIZ_KIND_CHOICE) {
+      const char *cur = wiz_value(u->w, f)->text;
+      size_t k = 0;
+      while (k < fd->n_options && cur && strcmp(fd->options[k].id, cur) != 0)
+        k++;
+      k = req == REQ_RIGHT ? (k + 1) % fd->n_options : (k + fd->n_options - 1) % fd->n_options;
+      wiz_set_choice(u->w, f, fd->options[k].id);
+    }
+    break;
+  case REQ_HOME:
+  case REQ_END:
+  case REQ_BACKSPACE:
+  case REQ_DELETE:
+  case REQ_KILL:
+    if (texty)
+      edit_text(u, f, req, 0);
+    else if (fd && req == REQ_KILL && (fd->kind == WIZ_KIND_PICKER || fd->kind == WIZ_KIND_MULTI))
+      wiz_clear(u->w, f);
+    break;
+  case REQ_REVEAL:
+    if (fd && fd->kind == WIZ_KIND_SECRET)
+      u->reveal[f] = !u->reveal[f];
+    break;
+  case REQ_RETRY:
+    if (fd)
+      wiz_retry(u->w, f);
+    break;
+  default:
+    break;
+  }
+  (void)is_code;
+}
+
+static void key_review(struct ui *u, enum ui_req req, int ch)
+{
+  if (req == REQ_CHAR && ch >= '1' && ch <= '9') {
+    size_t s = (size_t)(ch - '1');
+    if (s < u->form->n_steps) {
+      wiz_goto(u->w, s);
+      u->scroll = 0;
+    }
+  } else if (req == REQ_ACTION && u->form->n_actions) {
+    start_action(u, u->form->actions[0].action, u->form->actions[0].label);
+  } else if (req == REQ_PAGE_DOWN || req == REQ_NEXT_FIELD) {
+    u->scroll += req == REQ_PAGE_DOWN ? 10 : 1;
+  } else if ((req == REQ_PAGE_UP || req == REQ_PREV_FIELD) && u->scroll > 0) {
+    u->scroll -= req == REQ_PAGE_UP ? (u->scroll < 10 ? u->scroll : 10) : 1;
+  } else if (req == REQ_ENTER) {
+    next_step(u);
+  }
+}
+
+static void key_report(struct ui *u, enum ui_req req, int ch)
+{
+  const struct wiz_report *r = wiz_job_report(u->w);
+  if (req == REQ_CHAR && ch >= '1' && ch <= '9' && r && (size_t)(ch - '1') < r->n_followups) {
+    char *action = xstrdup(r->followups[ch - '1'].action);
+    char *label = xstrdup(r->followups[ch - '1'].label);
+    start_action(u, action, label);
+    free(action);
+    free(label);
+    return;
+  }
+  if (req == REQ_PAGE_DOWN || req == REQ_NEXT_FIELD) {
+    u->report_top += req == REQ_PAGE_DOWN ? 10 : 1;
+  } else if ((req == REQ_PAGE_UP || req == REQ_PREV_FIELD) && u->report_top > 0) {
+    u->report_top -= req == REQ_PAGE_UP ? (u->report_top < 10 ? u->report_top : 10) : 1;
+  } else if (req == REQ_NEXT_STEP || req == REQ_ENTER || req == REQ_CLOSE) {
+    if (wiz_finished(u->w)) {
+      u->done = true;
+      u->end = UI_END_FINISHED;
+      return;
+    }
+    wiz_job_clear(u->w);
+    u->mode = M_STEP; /* back on the review: fix, test again, or cancel */
+  }
+}
+
+static void handle_key(struct ui *u, const struct ui_event *ev)
+{
+  enum ui_req req = ui_key_request(ev->key, ev->is_code);
+  int ch = ev->key;
+  if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+    /* Too small: only Cancel works, so nothing changes behind the message. */
+    if (req == REQ_CANCEL)
+      u->mode = M_CONFIRM;
+    return;
+  }
+  if (u->mode == M_CONFIRM) {
+    if (ch == 'y' || ch == 'Y' || req == REQ_CANCEL) {
+      u->done = true;
+      u->end = UI_END_CANCELLED;
+    } else if (ch == 'd' || ch == 'D') {
+      if (save_draft(u)) {
+        u->done = true;
+        u->end = UI_END_CANCELLED;
+      } else {
+        u->mode = M_STEP;
+      }
+    } else if (ch == 'n' || ch == 'N' || req == REQ_CLOSE) {
+      u->mode = M_STEP;
+      set_note(u, false, NULL);
+    }
+    return;
+  }
+  if (u->mode == M_HELP) {
+    if (req == REQ_CLOSE || req == REQ_ENTER || req == REQ_HELP)
+      u->mode = u->before_help;
+    return;
+  }
+  if (u->mode == M_PROGRESS) {
+    if (req == REQ_CANCEL) {
+      wiz_cancel_action(u->w);
+      set_note(u, false, "Cancelling: what was done is kept.");
+    }
+    return;
+  }
+  if (u->mode == M_REPORT) {
+    key_report(u, req, ch);
+    return;
+  }
+  switch (req) {
+  case REQ_HELP:
+    u->before_help = u->mode;
+    u->mode = M_HELP;
+    return;
+  case REQ_CANCEL:
+    u->mode = M_CONFIRM;
+    return;
+  case REQ_SAVE_DRAFT:
+    save_draft(u);
+    return;
+  case REQ_NEXT_STEP:
+    if (u->mode == M_LIST || u->mode == M_NEWNAME)
+      close_list(u);
+    next_step(u);
+    return;
+  case REQ_PREV_STEP:
+    if (u->mode == M_LIST || u->mode == M_NEWNAME)
+      close_list(u);
+    set_note(u, false, NULL);
+    if (wiz_back(u->w) == WIZ_OK)
+      u->scroll = 0;
+    return;
+  default:
+    break;
+  }
+  if (u->mode == M_LIST)
+    key_list(u, req, ch);
+  else if (u->mode == M_NEWNAME)
+    key_newname(u, req, ch);
+  else if (wiz_on_review(u->w))
+    key_review(u, req, ch);
+  else
+    key_step(u, req, ch, ev->is_code);
+}
+
+static bool animating(struct ui *u)
+{
+  if (u->mode == M_PROGRESS)
+    return wiz_job_progress_now(u->w)->fraction < 0;
+  if (wiz_on_review(u->w) || wiz_step(u->w) >= u->form->n_steps)
+    return false;
+  const struct wiz_step *s = &u->form->steps[wiz_step(u->w)];
+  for (size_t i = 0; i < s->n_fields; i++) {
+    if (wiz_visible(u->w, s->fields[i]) &&
+        (wiz_load_state(u->w, s->fields[i], WIZ_SRC_ITEMS) == WIZ_LOAD_LOADING ||
+         wiz_load_state(u->w, s->fields[i], WIZ_SRC_COLUMNS) == WIZ_LOAD_LOADING))
+      return true;
+  }
+  return false;
+}
+
+enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_opts *opts)
+{
+  struct ui u;
+  memset(&u, 0, sizeof(u));
+  u.t = t;
+  u.w = w;
+  u.o = opts;
+  u.form = wiz_form(w);
+  u.cursor = xcalloc(u.form->n_fields + 1, sizeof(size_t));
+  u.reveal = xcalloc(u.form->n_fields + 1, sizeof(bool));
+  for (size_t i = 0; i < u.form->n_fields; i++) {
+    const struct wiz_value *v = wiz_value(w, i);
+    u.cursor[i] = v->text ? mbstowcs(NULL, v->text, 0) : 0;
+    if (u.cursor[i] == (size_t)-1)
+      u.cursor[i] = 0;
+  }
+  wiz_refresh(w);
+  if (opts->unattended && wiz_on_review(w))
+    start_action(&u, NULL, NULL);
+  while (!u.done) {
+    if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE)
+      u.mode = M_REPORT;
+    draw(&u);
+    struct ui_event ev = ui_term_next(t, wiz_get_host(w), animating(&u) ? 150 : -1);
+    switch (ev.kind) {
+    case UI_EV_KEY:
+      handle_key(&u, &ev);
+      break;
+    case UI_EV_RESIZE:
+      /* Everything is drawn from the engine's state: nothing to keep but the scroll. */
+      clearok(curscr, TRUE);
+      break;
+    case UI_EV_HUP:
+      /* The SSH link dropped: keep the answers as a draft first. */
+      save_draft(&u);
+      u.done = true;
+      u.end = UI_END_HANGUP;
+      break;
+    case UI_EV_QUIT:
+      u.done = true;
+      u.end = UI_END_QUIT;
+      break;
+    case UI_EV_NONE:
+      u.spin++;
+      break;
+    }
+    wiz_refresh(w);
+  }
+  if (u.end != UI_END_FINISHED && wiz_job_state(w) == WIZ_JOB_RUNNING)
+    wiz_cancel_action(w);
+  free(u.cursor);
+  free(u.reveal);
+  free(u.note);
+  free(u.map_attr);
+  return u.end;
+}
