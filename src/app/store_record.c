@@ -1,0 +1,550 @@
+/*
+ * store_record: reading and writing the store's JSON files, and the helpers the record
+ * modules share (bookkeeping, field tables, names). See store_internal.h.
+ */
+#include "app/store.h"
+#include "app/store_internal.h"
+#include "util/fsutil.h"
+#include "util/uuid.h"
+#include "util/xalloc.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* No store file is anywhere near this; a bigger one is not ours. */
+#define STORE_FILE_LIMIT (4u << 20)
+
+static const char *const kind_keys[STORE_KIND_COUNT_] = { "connection", "export", "model",
+                                                          "linked_service" };
+
+/* ---- small helpers ---- */
+
+bool store_name_equal(const char *a, const char *b)
+{
+  return store_name_cmp(a, b) == 0;
+}
+
+int store_name_cmp(const char *a, const char *b)
+{
+  const unsigned char *x = (const unsigned char *)(a ? a : "");
+  const unsigned char *y = (const unsigned char *)(b ? b : "");
+  for (;; x++, y++) {
+    int cx = tolower(*x), cy = tolower(*y);
+    if (cx != cy || !cx)
+      return cx - cy;
+  }
+}
+
+bool store_is_guid(const char *s)
+{
+  return uuid_is_valid(s);
+}
+
+bool store_is_identifier(const char *s, size_t max)
+{
+  if (!s || !isalpha((unsigned char)s[0]))
+    return false;
+  size_t n = 0;
+  for (; s[n]; n++) {
+    if (!isalnum((unsigned char)s[n]) && s[n] != '_')
+      return false;
+  }
+  return n <= max;
+}
+
+bool store_is_status(const char *s)
+{
+  static const char *const statuses[] = { "Canceled",    "Failed",     "Failure",
+                                          "Not started", "Processing", "Refreshing",
+                                          "Skipped",     "Successful", "Queued" };
+  for (size_t i = 0; s && i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+    if (strcmp(s, statuses[i]) == 0)
+      return true;
+  }
+  return false;
+}
+
+void store_now(char out[32])
+{
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  if (strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    out[0] = '\0';
+}
+
+char *store_xstrdup_or_null(const char *s)
+{
+  return s ? xstrdup(s) : NULL;
+}
+
+json_t *store_json_str(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+const char *store_json_get_str(json_t *obj, const char *key)
+{
+  return json_string_value(json_object_get(obj, key));
+}
+
+/* ---- lists ---- */
+
+void store_strings_add(struct store_strings *list, const char *s)
+{
+  list->items = xrealloc(list->items, (list->n + 1) * sizeof(char *));
+  list->items[list->n++] = xstrdup(s);
+}
+
+bool store_strings_contains_nocase(const struct store_strings *list, const char *s)
+{
+  for (size_t i = 0; i < list->n; i++) {
+    if (store_name_equal(list->items[i], s))
+      return true;
+  }
+  return false;
+}
+
+void store_strings_done(struct store_strings *list)
+{
+  for (size_t i = 0; i < list->n; i++)
+    free(list->items[i]);
+  free(list->items);
+  list->items = NULL;
+  list->n = 0;
+}
+
+json_t *store_strings_to_json(const struct store_strings *list)
+{
+  json_t *arr = json_array();
+  for (size_t i = 0; i < list->n; i++)
+    json_array_append_new(arr, json_string(list->items[i]));
+  return arr;
+}
+
+bool store_strings_from_json(json_t *arr, struct store_strings *out)
+{
+  if (!arr || json_is_null(arr))
+    return true;
+  if (!json_is_array(arr))
+    return false;
+  size_t i;
+  json_t *v;
+  json_array_foreach(arr, i, v)
+  {
+    if (!json_is_string(v))
+      return false;
+    store_strings_add(out, json_string_value(v));
+  }
+  return true;
+}
+
+void store_meta_done(struct store_meta *meta)
+{
+  free(meta->id);
+  free(meta->created_at);
+  free(meta->created_by);
+  free(meta->updated_at);
+  free(meta->updated_by);
+  memset(meta, 0, sizeof(*meta));
+}
+
+void store_dependent_list_done(struct store_dependent_list *list)
+{
+  for (size_t i = 0; i < list->n; i++) {
+    free(list->items[i].id);
+    free(list->items[i].name);
+  }
+  free(list->items);
+  list->items = NULL;
+  list->n = 0;
+}
+
+/* ---- bookkeeping ---- */
+
+void store_meta_new(struct store *s, struct store_meta *meta)
+{
+  char id[UUID_STR_LEN], now[32];
+  uuid_v4(id);
+  store_now(now);
+  store_meta_done(meta);
+  meta->id = xstrdup(id);
+  meta->revision = 1;
+  meta->created_at = xstrdup(now);
+  meta->created_by = xstrdup(s->actor_id);
+  meta->updated_at = xstrdup(now);
+  meta->updated_by = xstrdup(s->actor_id);
+}
+
+void store_meta_next(struct store *s, struct store_meta *meta, const struct store_meta *old)
+{
+  char now[32];
+  store_now(now);
+  char *id = xstrdup(old->id);
+  store_meta_done(meta);
+  meta->id = id;
+  meta->revision = old->revision + 1;
+  meta->created_at = store_xstrdup_or_null(old->created_at);
+  meta->created_by = store_xstrdup_or_null(old->created_by);
+  meta->updated_at = xstrdup(now);
+  meta->updated_by = xstrdup(s->actor_id);
+}
+
+void store_meta_to_json(const struct store_meta *meta, json_t *obj)
+{
+  json_object_set_new(obj, "id", store_json_str(meta->id));
+  json_object_set_new(obj, "revision", json_integer(meta->revision));
+  json_object_set_new(obj, "created_at", store_json_str(meta->created_at));
+  json_object_set_new(obj, "created_by", store_json_str(meta->created_by));
+  json_object_set_new(obj, "updated_at", store_json_str(meta->updated_at));
+  json_object_set_new(obj, "updated_by", store_json_str(meta->updated_by));
+}
+
+static const struct store_field meta_fields[] = {
+  { "created_at", offsetof(struct store_meta, created_at), true },
+  { "created_by", offsetof(struct store_meta, created_by), true },
+  { "updated_at", offsetof(struct store_meta, updated_at), true },
+  { "updated_by", offsetof(struct store_meta, updated_by), true },
+};
+
+bool store_meta_from_json(json_t *obj, struct store_meta *meta, const char **bad_key)
+{
+  const char *id = store_json_get_str(obj, "id");
+  json_t *rev = json_object_get(obj, "revision");
+  if (!store_is_guid(id)) {
+    *bad_key = "id";
+    return false;
+  }
+  if (!json_is_integer(rev) || json_integer_value(rev) < 1) {
+    *bad_key = "revision";
+    return false;
+  }
+  meta->id = xstrdup(id);
+  meta->revision = (long)json_integer_value(rev);
+  size_t n = sizeof(meta_fields) / sizeof(meta_fields[0]);
+  if (!store_fields_from_json(meta_fields, n, obj, meta, bad_key))
+    return false;
+  const char *missing = store_fields_missing(meta_fields, n, meta);
+  if (missing) {
+    *bad_key = missing;
+    return false;
+  }
+  return true;
+}
+
+static const char *member_name(const struct store *s, const char *object_id)
+{
+  for (size_t i = 0; object_id && i < s->members.n; i++) {
+    const struct store_member *m = &s->members.items[i];
+    if (strcmp(m->object_id, object_id) == 0)
+      return *m->display_name ? m->display_name : m->object_id;
+  }
+  return object_id ? object_id : "someone";
+}
+
+enum app_result store_check_revision(struct store *s, enum store_kind kind, const char *name,
+                                     const struct store_meta *current, long base)
+{
+  if (!current)
+    return store_fail(s, APP_CONFLICT_REMOVED,
+                      "The %s '%s' was removed by someone else since you read it; nothing was "
+                      "saved.",
+                      store_kind_noun(kind), name);
+  if (current->revision != base)
+    return store_fail(s, APP_CONFLICT_CHANGED,
+                      "The %s '%s' was changed by %s at %s since you read it (you read revision "
+                      "%ld, it is now at revision %ld); nothing was saved. Read it again and "
+                      "redo your change.",
+                      store_kind_noun(kind), name, member_name(s, current->updated_by),
+                      current->updated_at ? current->updated_at : "an unknown time", base,
+                      current->revision);
+  return APP_OK;
+}
+
+/* ---- field tables ---- */
+
+static char **field_at(const void *rec, const struct store_field *f)
+{
+  return (char **)((char *)(uintptr_t)rec + f->offset);
+}
+
+void store_fields_to_json(const struct store_field *fields, size_t n, const void *rec, json_t *obj)
+{
+  for (size_t i = 0; i < n; i++)
+    json_object_set_new(obj, fields[i].key, store_json_str(*field_at(rec, &fields[i])));
+}
+
+bool store_fields_from_json(const struct store_field *fields, size_t n, json_t *obj, void *rec,
+                            const char **bad_key)
+{
+  for (size_t i = 0; i < n; i++) {
+    json_t *v = json_object_get(obj, fields[i].key);
+    char **slot = field_at(rec, &fields[i]);
+    if (!v || json_is_null(v))
+      continue;
+    if (!json_is_string(v)) {
+      *bad_key = fields[i].key;
+      return false;
+    }
+    free(*slot);
+    *slot = xstrdup(json_string_value(v));
+  }
+  return true;
+}
+
+void store_fields_free(const struct store_field *fields, size_t n, void *rec)
+{
+  for (size_t i = 0; i < n; i++) {
+    char **slot = field_at(rec, &fields[i]);
+    free(*slot);
+    *slot = NULL;
+  }
+}
+
+const char *store_fields_missing(const struct store_field *fields, size_t n, const void *rec)
+{
+  for (size_t i = 0; i < n; i++) {
+    const char *v = *field_at(rec, &fields[i]);
+    if (fields[i].required && (!v || !*v))
+      return fields[i].key;
+  }
+  return NULL;
+}
+
+/* ---- files ---- */
+
+static bool str_is(const char *a, const char *b)
+{
+  return a && strcmp(a, b) == 0;
+}
+
+enum app_result store_read_json(struct store *s, const char *path, const char *kind, json_t **out)
+{
+  *out = NULL;
+  struct stat st;
+  if (lstat(path, &st) != 0) {
+    if (errno == ENOENT)
+      return store_fail(s, APP_NOT_FOUND, "%s does not exist.", path);
+    return store_fail(s, APP_IO, "Cannot read %s: %s", path, strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode))
+    return store_fail(s, APP_STORE_CORRUPT, "%s is not a regular file.", path);
+  if (st.st_mode & S_IWOTH)
+    return store_fail(s, APP_STORE_UNSAFE,
+                      "%s can be written by every user (mode %04o); synwiz refuses to use it. "
+                      "Run: chmod o-w %s",
+                      path, (unsigned)(st.st_mode & 07777), path);
+  char *data = NULL;
+  size_t len = 0;
+  if (fs_read_all(path, &data, &len, STORE_FILE_LIMIT) != 0) {
+    /* Removed between the lstat and the open: a writer removed the record. */
+    if (errno == ENOENT)
+      return store_fail(s, APP_NOT_FOUND, "%s does not exist.", path);
+    return store_fail(s, APP_IO, "Cannot read %s: %s", path, strerror(errno));
+  }
+  json_error_t err;
+  json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+  free(data);
+  if (!j)
+    return store_fail(s, APP_STORE_CORRUPT, "%s is not valid JSON (line %d: %s).", path, err.line,
+                      err.text);
+  enum app_result rc = APP_OK;
+  json_t *schema = json_object_get(j, "schema");
+  if (!json_is_object(j))
+    rc = store_fail(s, APP_STORE_CORRUPT, "%s does not hold a JSON object.", path);
+  else if (!json_is_integer(schema) || json_integer_value(schema) < 1)
+    rc = store_fail(s, APP_STORE_CORRUPT, "%s has no schema version.", path);
+  else if (json_integer_value(schema) > STORE_SCHEMA)
+    rc = store_fail(s, APP_STORE_TOO_NEW,
+                    "%s was written by a newer synwiz (store schema %lld; this synwiz reads "
+                    "schema %d). Use a newer synwiz with this store; this one changes nothing "
+                    "in it.",
+                    path, (long long)json_integer_value(schema), STORE_SCHEMA);
+  else if (kind && !str_is(store_json_get_str(j, "kind"), kind))
+    rc = store_fail(s, APP_STORE_CORRUPT, "%s is not a %s record.", path, kind);
+  if (rc) {
+    json_decref(j);
+    return rc;
+  }
+  *out = j;
+  return APP_OK;
+}
+
+enum app_result store_write_json(struct store *s, const char *path, json_t *obj)
+{
+  if (!s->locked)
+    return store_fail(s, APP_IO, "internal error: %s written without the store lock", path);
+  char *text = json_dumps(obj, JSON_INDENT(2));
+  if (!text)
+    return store_fail(s, APP_IO, "Cannot encode %s.", path);
+  size_t len = strlen(text);
+  char *data = xmalloc(len + 2);
+  memcpy(data, text, len);
+  data[len++] = '\n';
+  data[len] = '\0';
+  free(text);
+  int r = fs_write_atomic(path, data, len, s->file_mode);
+  int err = errno;
+  free(data);
+  if (r != 0)
+    return store_fail(s, APP_IO, "Cannot write %s: %s", path, strerror(err));
+  return APP_OK;
+}
+
+void store_rec_set_done(struct store_rec_set *set)
+{
+  for (size_t i = 0; i < set->n; i++) {
+    free(set->items[i].id);
+    json_decref(set->items[i].json);
+  }
+  free(set->items);
+  set->items = NULL;
+  set->n = 0;
+}
+
+/* "<guid>.json" and nothing else: temporary files and strangers are never records. */
+static bool record_file_id(const char *name, char id[UUID_STR_LEN])
+{
+  size_t n = strlen(name);
+  if (n != 36 + 5 || strcmp(name + 36, ".json") != 0)
+    return false;
+  memcpy(id, name, 36);
+  id[36] = '\0';
+  return uuid_is_valid(id);
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+  return strcmp(((const struct store_rec *)a)->id, ((const struct store_rec *)b)->id);
+}
+
+static enum app_result check_record(struct store *s, const char *path, const char *id, json_t *j)
+{
+  if (!str_is(store_json_get_str(j, "id"), id))
+    return store_fail(s, APP_STORE_CORRUPT, "%s does not hold the record its name says.", path);
+  return APP_OK;
+}
+
+enum app_result store_rec_load_all(struct store *s, enum store_kind kind, struct store_rec_set *out)
+{
+  memset(out, 0, sizeof(*out));
+  char *dir = store_path(s, store_kind_dir(kind));
+  DIR *d = opendir(dir);
+  if (!d) {
+    int err = errno;
+    free(dir);
+    if (err == ENOENT)
+      return APP_OK;
+    return store_fail(s, APP_IO, "Cannot read the store's %ss: %s", store_kind_noun(kind),
+                      strerror(err));
+  }
+  free(dir);
+  size_t cap = 0;
+  enum app_result rc = APP_OK;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    char id[UUID_STR_LEN];
+    if (!record_file_id(e->d_name, id))
+      continue;
+    char *path = store_rec_path(s, kind, id);
+    json_t *j = NULL;
+    rc = store_read_json(s, path, kind_keys[kind], &j);
+    if (rc == APP_OK)
+      rc = check_record(s, path, id, j);
+    free(path);
+    if (rc == APP_NOT_FOUND) {
+      rc = APP_OK; /* removed while we listed */
+      continue;
+    }
+    if (rc) {
+      json_decref(j);
+      break;
+    }
+    out->items = xgrow(out->items, &cap, out->n + 1, sizeof(out->items[0]));
+    out->items[out->n].id = xstrdup(id);
+    out->items[out->n].json = j;
+    out->n++;
+  }
+  closedir(d);
+  if (rc) {
+    store_rec_set_done(out);
+    return rc;
+  }
+  if (out->n > 1)
+    qsort(out->items, out->n, sizeof(out->items[0]), rec_cmp);
+  return APP_OK;
+}
+
+enum app_result store_rec_load(struct store *s, enum store_kind kind, const char *id, json_t **out)
+{
+  *out = NULL;
+  if (!store_is_guid(id))
+    return store_fail(s, APP_NOT_FOUND, "There is no %s with id '%s'.", store_kind_noun(kind),
+                      id ? id : "");
+  char *lower = xstrdup(id);
+  for (char *p = lower; *p; p++)
+    *p = (char)tolower((unsigned char)*p);
+  char *path = store_rec_path(s, kind, lower);
+  enum app_result rc = store_read_json(s, path, kind_keys[kind], out);
+  if (rc == APP_OK)
+    rc = check_record(s, path, lower, *out);
+  if (rc == APP_NOT_FOUND)
+    store_fail(s, rc, "There is no %s with id '%s'.", store_kind_noun(kind), lower);
+  if (rc && *out) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  free(path);
+  free(lower);
+  return rc;
+}
+
+enum app_result store_rec_write(struct store *s, enum store_kind kind, const char *id, json_t *obj)
+{
+  enum app_result rc = store_make_kind_dir(s, kind);
+  if (rc)
+    return rc;
+  /* Head first so that a reader of the file sees what it is before anything else. */
+  json_t *full = json_object();
+  json_object_set_new(full, "schema", json_integer(STORE_SCHEMA));
+  json_object_set_new(full, "kind", json_string(kind_keys[kind]));
+  json_object_set_new(full, "id", json_string(id));
+  json_object_update(full, obj);
+  char *path = store_rec_path(s, kind, id);
+  rc = store_write_json(s, path, full);
+  free(path);
+  json_decref(full);
+  return rc;
+}
+
+enum app_result store_rec_unlink(struct store *s, enum store_kind kind, const char *id)
+{
+  if (!s->locked)
+    return store_fail(s, APP_IO, "internal error: a record removed without the store lock");
+  char *path = store_rec_path(s, kind, id);
+  enum app_result rc = APP_OK;
+  if (unlink(path) != 0) {
+    rc = errno == ENOENT ? store_fail(s, APP_NOT_FOUND, "%s does not exist.", path)
+                         : store_fail(s, APP_IO, "Cannot remove %s: %s", path, strerror(errno));
+  } else {
+    /* Make the removal durable like a write is. */
+    char *dir = store_path(s, store_kind_dir(kind));
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      fsync(fd);
+      close(fd);
+    }
+    free(dir);
+  }
+  free(path);
+  return rc;
+}
