@@ -550,4 +550,8 @@ async function main() {
   }
 }
 
-main().then((code) => process.exit(code));
+// Set the exit code and let node exit by itself: process.exit() would drop output still
+// queued for a slow pipe reader (seen with `sandbox secrets`, ~130 KB, read line by line).
+main().then((code) => {
+  process.exitCode = code;
+});

@@ -12,6 +12,7 @@
 #define SYNWIZ_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 enum cli_exit {
   CLI_EXIT_DONE = 0,      /* done */
@@ -44,6 +45,15 @@ int cmd_account(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_rest(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sandbox(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_forms(struct cli_ctx *ctx, int argc, char **argv);
+
+/* Shared by the commands that talk to Azure (implemented in src/cli/cmd_login.c). */
+struct az_client;
+struct az_error;
+/** Open the Azure session (cloud, signed-in identity, log) for a command; `dry_run` is the
+ * stream a dry run prints to, or NULL. On failure prints why and returns its exit code. */
+int cli_azure_open(const struct cli_ctx *ctx, FILE *dry_run, struct az_client **out);
+/** Print an Azure error to stderr (code, message, hint, request id); return its exit code. */
+int cli_azure_fail(const struct az_error *e);
 
 /** Print "synwiz: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
