@@ -8,9 +8,9 @@ scripts/install-deps.sh || exit 1
 passed=0
 failed=0
 status=0
-run_tree() { # run_tree DIR LABEL [cmake options]
-  dir=$1 label=$2
-  shift 2
+run_tree() { # run_tree DIR LABEL CTEST_ARGS [cmake options]
+  dir=$1 label=$2 ctest_args=$3
+  shift 3
   echo "== $label: building $dir"
   if ! scripts/build.sh "$dir" "$@"; then
     echo "== $label: build failed"
@@ -19,7 +19,8 @@ run_tree() { # run_tree DIR LABEL [cmake options]
     return
   fi
   echo "== $label: testing"
-  (cd "$dir" && ctest --output-on-failure --timeout 600) >"$dir/ctest.log" 2>&1
+  # shellcheck disable=SC2086
+  (cd "$dir" && ctest --output-on-failure --timeout 600 $ctest_args) >"$dir/ctest.log" 2>&1
   rc=$?
   cat "$dir/ctest.log"
   line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$dir/ctest.log" | tail -n 1)
@@ -34,9 +35,11 @@ run_tree() { # run_tree DIR LABEL [cmake options]
   failed=$((failed + bad))
   [ $rc = 0 ] || status=1
 }
-run_tree build "normal build"
+run_tree build "normal build" ""
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-run_tree build-asan "sanitizer build (ASan + UBSan)" -DSYNWIZ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+# The label "peer" marks tests of the sandbox against Microsoft's SDK: no C code of ours runs
+# in them, so there is nothing for the sanitizers to see.
+run_tree build-asan "sanitizer build (ASan + UBSan)" "-LE peer" -DSYNWIZ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 echo "$passed passed, $failed failed"
 exit $status

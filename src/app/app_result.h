@@ -33,7 +33,8 @@
   X(APP_STORE_UNSAFE, FAILURE, "the store's permissions let others write to it") \
   X(APP_STORE_NOT_STORE, FAILURE, "the directory is not a synwiz store")         \
   X(APP_STORE_BUSY, FAILURE, "the store is locked by another synwiz")            \
-  X(APP_IO, FAILURE, "the store could not be read or written")
+  X(APP_IO, FAILURE, "the store could not be read or written")                   \
+  X(APP_NOT_SIGNED_IN, REFUSED, "nobody is signed in")
 
 enum app_result_class {
   APP_CLASS_OK,

@@ -18,62 +18,6 @@
 
 #define HEADLESS_TIMEOUT_MS (5 * 60 * 1000)
 
-/* ---------- the product's hosts ---------- */
-
-/* The app layer's host of each form. src/app adds its entries here as it implements them
- * (issue 5: "connection", issue 6: "linked_service"). */
-struct app_host_entry {
-  const char *form;
-  struct wiz_host *(*open)(struct cli_ctx *ctx, struct strbuf *why);
-  void (*close)(struct wiz_host *host);
-};
-static const struct app_host_entry app_hosts[] = {
-  { NULL, NULL, NULL },
-};
-
-static struct wiz_host *app_open(void *ctx, const char *form_id, struct strbuf *why)
-{
-  for (size_t i = 0; app_hosts[i].form; i++) {
-    if (strcmp(app_hosts[i].form, form_id) == 0)
-      return app_hosts[i].open(ctx, why);
-  }
-  strbuf_printf(why,
-                "the %s wizard needs the Azure client and the store (src/app), which this "
-                "build does not have yet",
-                form_id);
-  return NULL;
-}
-
-static void app_close(void *ctx, struct wiz_host *host)
-{
-  (void)ctx;
-  for (size_t i = 0; app_hosts[i].form; i++) {
-    if (app_hosts[i].close)
-      app_hosts[i].close(host);
-    return;
-  }
-}
-
-static struct wiz_home *app_home(void *ctx, struct strbuf *why)
-{
-  (void)ctx;
-  strbuf_puts(why, "Not available in this build yet: the store and the Azure client are not "
-                   "wired in, so saved things and who is signed in cannot be shown.");
-  return NULL;
-}
-
-const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx)
-{
-  static struct wizard_hosts hosts;
-  hosts.open = app_open;
-  hosts.close = app_close;
-  hosts.home = app_home;
-  hosts.ctx = ctx;
-  hosts.term = NULL;
-  hosts.cloud_label = NULL;
-  return &hosts;
-}
-
 /* ---------- options ---------- */
 
 int wizard_parse_opts(int argc, char **argv, struct wizard_opts *out)
@@ -253,7 +197,7 @@ static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, cons
 {
   struct strbuf why;
   strbuf_init(&why, 0);
-  struct wiz_host *host = hosts->open(hosts->ctx, form_id, &why);
+  struct wiz_host *host = hosts->open(hosts->ctx, form_id, o->dry_run, &why);
   if (!host) {
     cli_error("%s", why.buf);
     strbuf_done(&why);
@@ -283,10 +227,17 @@ static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, cons
   return rc;
 }
 
+static int released(const struct wizard_hosts *hosts, int exit_code)
+{
+  if (hosts->release)
+    hosts->release(hosts->ctx);
+  return exit_code;
+}
+
 int wizard_run(const struct wizard_hosts *hosts, const char *form_id,
                const struct wizard_opts *opts)
 {
-  return run_form(hosts, NULL, form_id, opts, NULL, NULL);
+  return released(hosts, run_form(hosts, NULL, form_id, opts, NULL, NULL));
 }
 
 int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv)
@@ -326,7 +277,7 @@ int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv)
   int exit_code = run_form(hosts, NULL, form_id, &o, doc, name);
   json_decref(doc);
   free(form_id);
-  return exit_code;
+  return released(hosts, exit_code);
 }
 
 /* ---------- forms check ---------- */
@@ -459,7 +410,7 @@ int wizard_home(const struct wizard_hosts *hosts)
       } else {
         struct strbuf hw;
         strbuf_init(&hw, 0);
-        struct wiz_host *probe = hosts->open(hosts->ctx, form_id, &hw);
+        struct wiz_host *probe = hosts->open(hosts->ctx, form_id, false, &hw);
         if (!probe) {
           notice = xasprintf("Not available yet: %s.", hw.buf);
         } else {
@@ -494,5 +445,5 @@ int wizard_home(const struct wizard_hosts *hosts)
   }
   free(notice);
   ui_term_close(term);
-  return exit_code;
+  return released(hosts, exit_code);
 }

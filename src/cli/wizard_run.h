@@ -31,10 +31,12 @@ struct strbuf;
 
 struct wizard_hosts {
   /** The host of a form's wizard, or NULL with the reason appended to `why`. */
-  struct wiz_host *(*open)(void *ctx, const char *form_id, struct strbuf *why);
+  struct wiz_host *(*open)(void *ctx, const char *form_id, bool dry_run, struct strbuf *why);
   void (*close)(void *ctx, struct wiz_host *host);
   /** The home screen's data (fresh), or NULL with the reason appended to `why`. */
   struct wiz_home *(*home)(void *ctx, struct strbuf *why);
+  /** Called once when the command ends (may be NULL). */
+  void (*release)(void *ctx);
   void *ctx;
   const struct ui_term_opts *term; /* NULL: the real terminal */
   const char *cloud_label;         /* said in the title bar, e.g. "Sandbox", or NULL */

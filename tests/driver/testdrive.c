@@ -37,8 +37,9 @@ void cli_error(const char *fmt, ...)
   fputc('\n', stderr);
 }
 
-static struct wiz_host *open_host(void *ctx, const char *form_id, struct strbuf *why)
+static struct wiz_host *open_host(void *ctx, const char *form_id, bool dry_run, struct strbuf *why)
 {
+  (void)dry_run;
   struct drive *d = ctx;
   d->current = fake_host_new(form_id);
   return fake_host_host(d->current);
@@ -105,7 +106,7 @@ int main(int argc, char **argv)
     }
   }
   struct wizard_hosts hosts = {
-    open_host, close_host, home, &d, term.test ? &term : NULL, getenv("FAKE_CLOUD_LABEL")
+    open_host, close_host, home, NULL, &d, term.test ? &term : NULL, getenv("FAKE_CLOUD_LABEL")
   };
   if (i >= argc) {
     fprintf(stderr, "usage: synwiz-testdrive [--script F --dump-dir D] new FORM|resume|home\n");

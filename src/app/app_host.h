@@ -1,0 +1,47 @@
+/*
+ * app_host: the app layer's wizard hosts (wizard/wiz_host.h), one per form, and what they
+ * share.
+ *
+ * Each wizard's host lives in its own file (app_host_<form>.c) and is listed in the table
+ * of app_host.c; app_host_open() finds it by form id. A host's ctx starts with a struct
+ * app_host_base, so app_host_close() can end any of them, and so the operations every host
+ * has in common are implemented once here:
+ *   app_host_start_load / app_host_cancel_load  the shared picker sources (app_sources.h),
+ *                                               through the host's filter when it has one
+ *   app_host_wait                               the event loop (az_client_poll)
+ *   app_host_value                              "current_tenant": the signed-in tenant
+ * A host fills its wiz_host_ops with these and its own check/start_action/cancel_action.
+ *
+ * Ownership: the app_ctx is borrowed (the CLI owns it and outlives the host).
+ */
+#ifndef SYNWIZ_APP_APP_HOST_H
+#define SYNWIZ_APP_APP_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/app_sources.h"
+#include "wizard/wiz_host.h"
+
+struct app_ctx;
+struct strbuf;
+
+struct app_host_base {
+  struct wiz_host host; /* what the engine gets; host.ctx points at this struct */
+  struct app_ctx *app;
+  void (*destroy)(struct app_host_base *base);
+  app_source_filter_fn filter; /* or NULL */
+};
+
+/** The host of `form_id`'s wizard, or NULL with the reason appended to `why`. */
+struct wiz_host *app_host_open(struct app_ctx *app, const char *form_id, struct strbuf *why);
+/** End a host app_host_open() gave. NULL is a no-op. */
+void app_host_close(struct wiz_host *host);
+
+int app_host_start_load(void *ctx, const char *source, const struct wiz_answers *answers,
+                        struct wiz_load *load);
+void app_host_cancel_load(void *ctx, struct wiz_load *load);
+int app_host_wait(void *ctx, const int *fds, size_t n_fds, int timeout_ms);
+char *app_host_value(void *ctx, const char *name);
+
+#endif

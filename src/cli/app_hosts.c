@@ -1,0 +1,101 @@
+/*
+ * The product's wizard hosts (wizard_app_hosts() of wizard_run.h): the app layer's host of
+ * each form, on one app context per command. Kept apart from wizard_run.c so that the test
+ * driver (tests/driver), which runs the same runner on fake hosts, links without the app.
+ */
+#include "cli/wizard_run.h"
+#include "app/app_ctx.h"
+#include "app/app_home.h"
+#include "app/app_host.h"
+#include "util/strbuf.h"
+
+#include <stdio.h>
+
+/* One app context (the Azure client on the chosen cloud, who is signed in, the store) for
+ * the whole command, made on first use. A dry run's calls go to a temporary file and are
+ * printed when the command ends: while the screens are up, stdout is the terminal. */
+struct product {
+  struct cli_ctx *cli;
+  struct wizard_hosts *hosts;
+  struct app_ctx *app;
+  bool tried;
+  int open_rc;
+  FILE *dry_run;
+};
+
+static struct app_ctx *product_app(struct product *p, bool dry_run, struct strbuf *why)
+{
+  if (!p->tried) {
+    p->tried = true;
+    if (dry_run)
+      p->dry_run = tmpfile();
+    struct az_client *client = NULL;
+    p->open_rc = cli_azure_open(p->cli, p->dry_run, &client);
+    if (p->open_rc == CLI_EXIT_DONE) {
+      struct app_ctx_options o = { client, p->cli->store };
+      p->app = app_ctx_new(&o);
+      p->hosts->cloud_label = app_ctx_cloud_label(p->app);
+    }
+  }
+  if (!p->app)
+    strbuf_puts(why, "cannot reach Azure (see the message above)");
+  return p->app;
+}
+
+static struct wiz_host *product_open(void *ctx, const char *form_id, bool dry_run,
+                                     struct strbuf *why)
+{
+  struct product *p = ctx;
+  struct app_ctx *app = product_app(p, dry_run, why);
+  return app ? app_host_open(app, form_id, why) : NULL;
+}
+
+static void product_close(void *ctx, struct wiz_host *host)
+{
+  (void)ctx;
+  app_host_close(host);
+}
+
+static struct wiz_home *product_home(void *ctx, struct strbuf *why)
+{
+  struct product *p = ctx;
+  struct app_ctx *app = product_app(p, false, why);
+  return app ? app_home_build(app) : NULL;
+}
+
+static void product_release(void *ctx)
+{
+  struct product *p = ctx;
+  app_ctx_delete(p->app);
+  p->app = NULL;
+  if (p->dry_run) {
+    rewind(p->dry_run);
+    char buf[4096];
+    size_t n;
+    bool first = true;
+    while ((n = fread(buf, 1, sizeof(buf), p->dry_run)) > 0) {
+      if (first)
+        fputs("Calls of this dry run, in order (nothing was changed):\n", stdout);
+      first = false;
+      fwrite(buf, 1, n, stdout);
+    }
+    fclose(p->dry_run);
+    p->dry_run = NULL;
+  }
+}
+
+const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx)
+{
+  static struct product product;
+  static struct wizard_hosts hosts;
+  product.cli = ctx;
+  product.hosts = &hosts;
+  hosts.open = product_open;
+  hosts.close = product_close;
+  hosts.home = product_home;
+  hosts.release = product_release;
+  hosts.ctx = &product;
+  hosts.term = NULL;
+  hosts.cloud_label = NULL;
+  return &hosts;
+}
