@@ -1,9 +1,9 @@
 #!/bin/sh
-# Makes the PNGs of screenshots/ from tmux captures (anchors.md C): ansilove renders the
-# ANSI capture with a bitmap font, small and byte-for-byte deterministic (CP437, 16
-# colours: the screens use the 8 basic colours and CP437 line drawing). Installs tmux and
-# ansilove when missing (not part of CI). Until the app host lands, the wizards run on the
-# test driver's fake host (the sandbox's names); the file names say which wizard and screen.
+# Makes the PNGs of screenshots/ from tmux captures: scripts/ansi2png.py draws the capture
+# (UTF-8, SGR colours) with Debian's Terminus console font, so the same screen always gives
+# the same bytes. Installs tmux and console-setup-linux (the font) when missing; not part
+# of CI. Until the app hosts land, the wizards run on the test driver's fake host (the
+# sandbox's names); the file names say which wizard and screen.
 #   scripts/screenshots.sh [BUILD_DIR]      (default build/)
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ DRIVER="$BLD/tests/synwiz-testdrive"
 [ -x "$DRIVER" ] || { echo "build first: $DRIVER is missing" >&2; exit 1; }
 need=""
 command -v tmux >/dev/null 2>&1 || need="$need tmux"
-command -v ansilove >/dev/null 2>&1 || need="$need ansilove"
+[ -f /usr/share/consolefonts/Uni2-Terminus20x10.psf.gz ] || need="$need console-setup-linux"
 if [ -n "$need" ]; then
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -55,10 +55,8 @@ gone() {
   done
 }
 png() { # png NAME: the pane as it is now
-  $T capture-pane -t t -p -e -N |
-    sed -e 's/\x1b\[39m/\x1b[37m/g' -e 's/\x1b\[49m/\x1b[40m/g' |
-    iconv -f UTF-8 -t CP437//TRANSLIT | tr -d '\n' >"$WORK/$1.ans"
-  ansilove -q -c "$COLS" -o "$OUTDIR/$1.png" "$WORK/$1.ans" >/dev/null
+  $T capture-pane -t t -p -e -N >"$WORK/$1.ans"
+  /usr/bin/python3 scripts/ansi2png.py "$WORK/$1.ans" "$OUTDIR/$1.png" --cols "$COLS" --rows "$ROWS"
   echo "screenshots: $OUTDIR/$1.png"
 }
 
