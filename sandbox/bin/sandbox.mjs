@@ -243,6 +243,7 @@ function runtimeJson(dir, ports, secrets, pids) {
       synapse_scope: "https://dev.azuresynapse.net/.default", storage_suffix: "sandbox.localhost",
       storage_scope: "https://storage.azure.com/.default", imds_endpoint: `${A}/metadata/identity/oauth2/token`,
       ca_bundle: ca, public_client_id: cli.appId,
+      microsoft_graph: `https://graph.sandbox.localhost:${ports.sandbox}`, graph_scope: "https://graph.microsoft.com/.default",
     },
   };
 }

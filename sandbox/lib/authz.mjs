@@ -10,6 +10,8 @@ export function scopeCovers(a, target) {
   return x === "" || x === t || t.startsWith(x + "/");
 }
 
+const OWNER_ROLE = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+
 export class Authz {
   constructor(state) {
     this.state = state;
@@ -63,6 +65,18 @@ export class Authz {
       if (role && role.dataActions.some((a) => wildcardMatch(a, action))) return ra;
     }
     return null;
+  }
+
+  /** Azure Owner on the workspace (or above): Synapse lets Azure Owners manage its RBAC too
+   * (behavior.md 5: "Synapse roles can be assigned by Synapse Administrators and Azure Owners"). */
+  armOwner(oid, scope) {
+    return this.effective(oid, scope).some((ra) => lc(ra.roleDefinitionGuid) === OWNER_ROLE);
+  }
+
+  /** Managing Synapse role assignments: the Synapse data action, or Azure Owner of the workspace. */
+  requireSynapseRbacAdmin(ctx, ws, action) {
+    if (this.armOwner(ctx.principal.objectId, ws.id)) return;
+    this.requireSynapse(ctx, ws.name, action);
   }
 
   requireSynapse(ctx, ws, action) {

@@ -1,6 +1,6 @@
 // The sandbox server process (started detached by bin/sandbox.mjs start): one HTTPS server
-// on 127.0.0.1:P that routes by Host header to Entra ID, ARM, the Synapse dev endpoints and
-// the control endpoint, and seeds Azurite (containers + demo dataset) once it answers.
+// on 127.0.0.1:P that routes by Host header to Entra ID, ARM, the Synapse dev endpoints,
+// Microsoft Graph and the control endpoint, and seeds Azurite (containers + demo dataset) once it answers.
 //   node lib/server.mjs --dir DIR
 import fs from "node:fs";
 import path from "node:path";
@@ -11,6 +11,7 @@ import { Entra } from "./entra.mjs";
 import { Authz } from "./authz.mjs";
 import { Arm } from "./arm.mjs";
 import { Synapse } from "./synapse.mjs";
+import { Graph } from "./graph.mjs";
 import { Executor } from "./executor.mjs";
 import { Storage } from "./storage.mjs";
 import { Control, Faults } from "./control.mjs";
@@ -50,6 +51,7 @@ const storage = new Storage({ port: secrets.ports.azurite, ca, keys: secrets.acc
 const executor = new Executor(state, storage);
 const arm = new Arm(state, tokens, authz, storage);
 const synapse = new Synapse(state, tokens, authz, executor, storage);
+const graph = new Graph(state, tokens);
 const faults = new Faults(state);
 
 let ready = false;
@@ -124,6 +126,7 @@ async function handle(req, res) {
     let m;
     if (host === "login.sandbox.localhost") return await entra.handle(req, res, url);
     if (host === "management.sandbox.localhost") return await arm.handle(req, res, url);
+    if (host === "graph.sandbox.localhost") return await graph.handle(req, res, url);
     if ((m = /^([a-z0-9-]+)\.dev\.sandbox\.localhost$/.exec(host))) return await synapse.handle(req, res, url, m[1], fault);
     return sendError(req, res, 404, "UnknownHost", `The sandbox serves no host '${host}'.`);
   } catch (e) {

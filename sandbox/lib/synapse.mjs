@@ -388,13 +388,13 @@ export class Synapse {
       return send(ctx.req, ctx.res, 200, this.raJson(cur));
     }
     if (M === "DELETE") {
-      need(`${A}/roleAssignments/delete`);
+      this.authz.requireSynapseRbacAdmin(ctx, ws, `${A}/roleAssignments/delete`);
       if (!cur) return send(ctx.req, ctx.res, 204);
       this.state.synapseRoleAssignments = this.state.synapseRoleAssignments.filter((r) => r !== cur);
       return send(ctx.req, ctx.res, 200);
     }
     if (M !== "PUT") throw new HttpError(405, "MethodNotAllowed", `'${M}' is not allowed on a role assignment.`);
-    need(`${A}/roleAssignments/write`);
+    this.authz.requireSynapseRbacAdmin(ctx, ws, `${A}/roleAssignments/write`);
     if (!isGuid(id)) throw new HttpError(400, "BadRequest", `The role assignment id '${id}' must be a GUID.`);
     const body = parseJson(await readBody(ctx.req), {});
     check("synapse-role-assignment.json", body, "BadRequest");

@@ -17,6 +17,7 @@ export const RESOURCES = {
 };
 export const ARM_AUDIENCES = ["https://management.azure.com", "https://management.core.windows.net"];
 export const SYNAPSE_AUDIENCES = ["https://dev.azuresynapse.net"];
+export const GRAPH_AUDIENCES = ["00000003-0000-0000-c000-000000000000", "https://graph.microsoft.com"];
 
 /** "https://management.azure.com/.default" -> "https://management.azure.com"; null when unknown. */
 export function resourceOfScope(scope) {

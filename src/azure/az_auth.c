@@ -213,6 +213,19 @@ enum az_step az_auth_before(struct az_request *r)
     }
     az_shared_key_sign(r->storage, r->method, r->url, &r->headers, az_body_size(&r->body));
     return AZ_STEP_NEXT;
+  case AZ_AUTH_BEARER:
+    if (!az_url_is_https(r->url) || !r->bearer) {
+      r->result = AZ_E_INVALID_ARG;
+      az_error_set(&r->error, AZ_E_INVALID_ARG, "refusing to send a token over plain HTTP (%s)",
+                   r->url);
+      return AZ_STEP_DONE;
+    }
+    {
+      char *v = xasprintf("Bearer %s", r->bearer);
+      az_headers_set(&r->headers, "Authorization", v);
+      xfree_secret(v);
+    }
+    return AZ_STEP_NEXT;
   case AZ_AUTH_AUTO:
   case AZ_AUTH_SCOPE:
     break;

@@ -64,6 +64,14 @@ struct az_call *az_authz_find_role_definition(struct az_client *c, const char *s
   return az_op_list(c, az_url_with_version(url, AZ_AUTHZ_VERSION), "role name");
 }
 
+struct az_call *az_authz_get_role_definition(struct az_client *c, const char *role_definition_id)
+{
+  if (!role_definition_id || role_definition_id[0] != '/')
+    return az_call_failed(c, AZ_E_INVALID_ARG, "a role definition id starts with '/'");
+  char *url = az_url_build(arm(c), "/{/}", role_definition_id);
+  return az_op_get(c, az_url_with_version(url, AZ_AUTHZ_VERSION), "role definition");
+}
+
 struct az_call *az_authz_list_permissions(struct az_client *c, const char *scope)
 {
   char *url = az_url_build(arm(c), "/{/}/providers/Microsoft.Authorization/permissions", scope);
@@ -105,6 +113,9 @@ static void ra_done(struct az_request *r)
                  "in %d ms (%d tries left)",
                  s->wait_ms, s->tries_left);
     az_timer_arm(c, &s->timer, az_now_ms(c) + s->wait_ms);
+    /* Back off: replication takes seconds to minutes. */
+    s->wait_ms = s->wait_ms < AZ_AUTHZ_PRINCIPAL_WAIT_MAX_MS / 2 ? s->wait_ms * 2
+                                                                 : AZ_AUTHZ_PRINCIPAL_WAIT_MAX_MS;
   } else {
     az_call_finish_from_request(call, r);
   }

@@ -10,7 +10,8 @@
  * set. Two answers are not failures: 409 RoleAssignmentExists (the result is then
  * {"alreadyExists": true}) and 400 PrincipalNotFound, which means a principal created
  * moments ago has not replicated yet: the call waits `principal_wait_ms` (default 10 s)
- * and tries again, up to `principal_tries` times (default 9), logging each wait.
+ * and tries again, doubling the wait each time up to AZ_AUTHZ_PRINCIPAL_WAIT_MAX_MS, up to
+ * `principal_tries` times (default 9), logging each wait.
  */
 #ifndef SYNWIZ_AZURE_AZ_AUTHZ_H
 #define SYNWIZ_AZURE_AZ_AUTHZ_H
@@ -18,6 +19,8 @@
 #include "azure/az_client.h"
 
 #define AZ_AUTHZ_VERSION "2022-04-01"
+/* The longest wait between two tries of a role assignment whose principal is not found. */
+#define AZ_AUTHZ_PRINCIPAL_WAIT_MAX_MS 60000
 
 /* Built-in role definition GUIDs (identical in every tenant and cloud). */
 #define AZ_ROLE_READER                        "acdd72a7-3385-48ef-bd42-f606fba81ae7"
@@ -50,6 +53,10 @@ struct az_call *az_authz_delete_role_assignment(struct az_client *c, const char 
 /** Role definitions named `role_name` ("Storage Blob Data Contributor") visible at `scope`. */
 struct az_call *az_authz_find_role_definition(struct az_client *c, const char *scope,
                                               const char *role_name);
+/** One role definition by its full id: "{scope}/providers/Microsoft.Authorization/
+ * roleDefinitions/{GUID}" (a role assignment's roleDefinitionId names it at its subscription;
+ * any scope the caller may read works, since a role definition is the same everywhere). */
+struct az_call *az_authz_get_role_definition(struct az_client *c, const char *role_definition_id);
 /** The caller's effective permissions at a resource group or resource (list). */
 struct az_call *az_authz_list_permissions(struct az_client *c, const char *scope);
 

@@ -234,3 +234,39 @@ struct az_call *az_call_request(struct az_client *c, const char *method, const c
   az_request_start(r);
   return call;
 }
+
+/* ---- a pause on the client's clock ------------------------------------------------- */
+
+struct delay_state {
+  struct az_timer timer;
+};
+
+static void delay_fire(struct az_timer *t)
+{
+  az_call_finish(t->ud, AZ_OK);
+}
+
+static void delay_cancel(struct az_call *call)
+{
+  struct delay_state *s = call->state;
+  if (s)
+    az_timer_disarm(call->client, &s->timer);
+}
+
+static void delay_destroy(struct az_call *call)
+{
+  delay_cancel(call);
+  free(call->state);
+  call->state = NULL;
+}
+
+static const struct az_call_driver delay_driver = { "delay", delay_cancel, delay_destroy };
+
+struct az_call *az_call_delay(struct az_client *c, int ms)
+{
+  struct delay_state *s = xcalloc(1, sizeof(*s));
+  struct az_call *call = az_call_new(c, &delay_driver, s);
+  az_timer_init(&s->timer, delay_fire, call);
+  az_timer_arm(c, &s->timer, az_now_ms(c) + (ms > 0 ? ms : 0));
+  return call;
+}

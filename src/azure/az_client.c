@@ -422,6 +422,7 @@ void az_request_delete(struct az_request *r)
   az_sink_done(&r->sink);
   free(r->scope);
   free(r->claims);
+  xfree_secret(r->bearer);
   az_headers_done(&r->x.response_headers);
   az_error_done(&r->error);
   free(r);

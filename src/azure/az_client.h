@@ -132,6 +132,11 @@ struct az_call *az_call_long_running(struct az_client *client, const char *metho
 struct az_call *az_call_list(struct az_client *client, const char *url,
                              const struct az_request_options *opts);
 
+/** A call that sends nothing and ends (AZ_OK) after `ms` milliseconds of the client's
+ * clock: a timer for the layers above (countdowns, waits between checks). Cancel or delete
+ * it to stop it. */
+struct az_call *az_call_delay(struct az_client *client, int ms);
+
 void az_call_on_done(struct az_call *call, az_call_done_fn fn, void *ud);
 void az_call_on_progress(struct az_call *call, az_progress_fn fn, void *ud);
 bool az_call_is_done(const struct az_call *call);

@@ -13,7 +13,7 @@
 
 struct builtin {
   const char *name, *authority, *resource_manager, *arm_scope, *synapse_dev_suffix, *synapse_scope,
-      *storage_suffix, *storage_scope, *ml_api_suffix;
+      *storage_suffix, *storage_scope, *ml_api_suffix, *microsoft_graph;
 };
 
 #define IMDS_ENDPOINT       "http://169.254.169.254/metadata/identity/oauth2/token"
@@ -25,15 +25,16 @@ static const struct builtin builtins[] = {
   { "AzureCloud", "https://login.microsoftonline.com", "https://management.azure.com",
     "https://management.azure.com/.default", "dev.azuresynapse.net",
     "https://dev.azuresynapse.net/.default", "core.windows.net",
-    "https://storage.azure.com/.default", "api.azureml.ms" },
+    "https://storage.azure.com/.default", "api.azureml.ms", "https://graph.microsoft.com" },
   { "AzureChinaCloud", "https://login.chinacloudapi.cn", "https://management.chinacloudapi.cn",
     "https://management.core.chinacloudapi.cn/.default", "dev.azuresynapse.azure.cn",
     "https://dev.azuresynapse.azure.cn/.default", "core.chinacloudapi.cn",
-    "https://storage.azure.com/.default", "api.ml.azure.cn" },
+    "https://storage.azure.com/.default", "api.ml.azure.cn",
+    "https://microsoftgraph.chinacloudapi.cn" },
   { "AzureUSGovernment", "https://login.microsoftonline.us", "https://management.usgovcloudapi.net",
     "https://management.core.usgovcloudapi.net/.default", "dev.azuresynapse.usgovcloudapi.net",
     "https://dev.azuresynapse.usgovcloudapi.net/.default", "core.usgovcloudapi.net",
-    "https://storage.azure.com/.default", "api.ml.azure.us" },
+    "https://storage.azure.com/.default", "api.ml.azure.us", "https://graph.microsoft.us" },
 };
 
 static char *dup_or_null(const char *s)
@@ -45,10 +46,20 @@ void az_cloud_delete(struct az_cloud *c)
 {
   if (!c)
     return;
-  char **fields[] = { &c->name,           &c->authority,          &c->resource_manager,
-                      &c->arm_scope,      &c->synapse_dev_suffix, &c->synapse_scope,
-                      &c->storage_suffix, &c->storage_scope,      &c->imds_endpoint,
-                      &c->ca_bundle,      &c->public_client_id,   &c->ml_api_suffix,
+  char **fields[] = { &c->name,
+                      &c->authority,
+                      &c->resource_manager,
+                      &c->arm_scope,
+                      &c->synapse_dev_suffix,
+                      &c->synapse_scope,
+                      &c->storage_suffix,
+                      &c->storage_scope,
+                      &c->imds_endpoint,
+                      &c->ca_bundle,
+                      &c->public_client_id,
+                      &c->ml_api_suffix,
+                      &c->microsoft_graph,
+                      &c->graph_scope,
                       &c->source };
   for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
     free(*fields[i]);
@@ -70,6 +81,8 @@ struct az_cloud *az_cloud_copy(const struct az_cloud *c)
   n->ca_bundle = dup_or_null(c->ca_bundle);
   n->public_client_id = dup_or_null(c->public_client_id);
   n->ml_api_suffix = dup_or_null(c->ml_api_suffix);
+  n->microsoft_graph = dup_or_null(c->microsoft_graph);
+  n->graph_scope = dup_or_null(c->graph_scope);
   n->source = dup_or_null(c->source);
   return n;
 }
@@ -102,6 +115,8 @@ struct az_cloud *az_cloud_builtin(const char *name)
     c->imds_endpoint = xstrdup(IMDS_ENDPOINT);
     c->public_client_id = xstrdup(AZURE_CLI_CLIENT_ID);
     c->ml_api_suffix = xstrdup(b->ml_api_suffix);
+    c->microsoft_graph = xstrdup(b->microsoft_graph);
+    c->graph_scope = xasprintf("%s/.default", b->microsoft_graph);
     c->source = xstrdup("built-in");
     return c;
   }
@@ -129,6 +144,8 @@ static enum az_result from_json(json_t *obj, const char *source, struct az_cloud
     { "ca_bundle", offsetof(struct az_cloud, ca_bundle), false, false },
     { "public_client_id", offsetof(struct az_cloud, public_client_id), false, false },
     { "ml_api_suffix", offsetof(struct az_cloud, ml_api_suffix), false, false },
+    { "microsoft_graph", offsetof(struct az_cloud, microsoft_graph), false, true },
+    { "graph_scope", offsetof(struct az_cloud, graph_scope), false, false },
   };
   if (!json_is_object(obj)) {
     az_error_set(err, AZ_E_CONFIG, "%s: a cloud profile must be a JSON object", source);
@@ -156,6 +173,8 @@ static enum az_result from_json(json_t *obj, const char *source, struct az_cloud
     c->imds_endpoint = xstrdup(IMDS_ENDPOINT);
   if (!c->public_client_id)
     c->public_client_id = xstrdup(AZURE_CLI_CLIENT_ID);
+  if (c->microsoft_graph && !c->graph_scope)
+    c->graph_scope = xasprintf("%s/.default", c->microsoft_graph);
   c->source = xstrdup(source);
   *out = c;
   return AZ_OK;
@@ -351,8 +370,11 @@ const char *az_cloud_scope_for_url(const struct az_cloud *c, const char *url)
     return NULL;
   const char *scope = NULL;
   char *arm = az_url_host(c->resource_manager);
+  char *graph = c->microsoft_graph ? az_url_host(c->microsoft_graph) : NULL;
   if (arm && strcmp(host, arm) == 0)
     scope = c->arm_scope;
+  else if (graph && c->graph_scope && strcmp(host, graph) == 0)
+    scope = c->graph_scope;
   else if (host_has_suffix(host, "", c->synapse_dev_suffix))
     scope = c->synapse_scope;
   else if (host_has_suffix(host, "blob.", c->storage_suffix) ||
@@ -361,6 +383,7 @@ const char *az_cloud_scope_for_url(const struct az_cloud *c, const char *url)
   else if (host_has_suffix(host, "", c->ml_api_suffix))
     scope = c->arm_scope;
   free(arm);
+  free(graph);
   free(host);
   return scope;
 }

@@ -11,10 +11,13 @@
  * az_cloud_scope_for_url() derives the token scope of a request from its host: the host of
  * resource_manager gives arm_scope, *.{synapse_dev_suffix} gives synapse_scope,
  * *.blob.{storage_suffix} and *.dfs.{storage_suffix} give storage_scope, and
- * *.{ml_api_suffix} (Azure ML's regional API, optional key) gives arm_scope.
+ * *.{ml_api_suffix} (Azure ML's regional API, optional key) gives arm_scope, and the host
+ * of microsoft_graph (optional key) gives graph_scope (by default microsoft_graph +
+ * "/.default"; the sandbox names its own host but the public Graph audience).
  *
- * Heap object: az_cloud_delete(). Every string field is owned; ca_bundle, ml_api_suffix
- * and source may be NULL.
+ * Heap object: az_cloud_delete(). Every string field is owned; ca_bundle, ml_api_suffix,
+ * microsoft_graph, graph_scope and source may be NULL (a profile without microsoft_graph
+ * cannot call Microsoft Graph: az_graph.h calls then fail with AZ_E_CONFIG).
  */
 #ifndef SYNWIZ_AZURE_AZ_CLOUD_H
 #define SYNWIZ_AZURE_AZ_CLOUD_H
@@ -36,7 +39,9 @@ struct az_cloud {
   char *ca_bundle;
   char *public_client_id;
   char *ml_api_suffix;
-  char *source; /* "built-in", or the file it was read from */
+  char *microsoft_graph; /* "https://graph.microsoft.com" (no trailing slash), or NULL */
+  char *graph_scope;     /* "https://graph.microsoft.com/.default", or NULL */
+  char *source;          /* "built-in", or the file it was read from */
 };
 
 void az_cloud_delete(struct az_cloud *c);

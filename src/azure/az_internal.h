@@ -51,6 +51,7 @@ enum az_auth_kind {
   AZ_AUTH_SCOPE,      /* bearer token for r->scope */
   AZ_AUTH_NONE,       /* no Authorization header */
   AZ_AUTH_SHARED_KEY, /* sign with r->storage's key */
+  AZ_AUTH_BEARER,     /* the bearer token in r->bearer (a guest's one-off token, az_guest.c) */
 };
 
 enum az_step {
@@ -80,6 +81,7 @@ struct az_request {
   enum az_auth_kind auth;
   char *scope; /* AZ_AUTH_SCOPE, or the scope AZ_AUTH_AUTO resolved */
   const struct az_storage_account *storage;
+  char *bearer;    /* AZ_AUTH_BEARER: the token (secret, wiped when the request is freed) */
   bool idempotent; /* safe to retry whatever the method */
   bool read_only;  /* a POST that reads: a dry run sends it */
   bool internal;   /* sign-in traffic: never printed in dry runs, never faked */

@@ -215,6 +215,31 @@ struct az_call *az_synapse_list_role_definitions(struct az_client *c, const char
   return call;
 }
 
+struct az_call *az_synapse_check_access(struct az_client *c, const char *ws,
+                                        const char *principal_id, const char *const *actions,
+                                        size_t n_actions, const char *scope)
+{
+  char *url = dev_url(c, ws, AZ_SYNAPSE_VERSION, "/checkAccessSynapseRbac", NULL, NULL);
+  if (!url || !principal_id || !*principal_id || n_actions == 0) {
+    free(url);
+    return az_call_failed(c, AZ_E_INVALID_ARG,
+                          "a Synapse access check needs a workspace, a principal and actions");
+  }
+  json_t *list = json_array();
+  for (size_t i = 0; i < n_actions; i++)
+    json_array_append_new(list, json_pack("{s:s, s:b}", "id", actions[i], "isDataAction", 1));
+  char *name = workspace_name(ws);
+  char *default_scope = xasprintf("workspaces/%s", name);
+  free(name);
+  json_t *body = json_pack("{s:{s:s, s:[]}, s:o, s:s}", "subject", "principalId", principal_id,
+                           "groupIds", "actions", list, "scope", scope ? scope : default_scope);
+  free(default_scope);
+  struct az_request_options opts = { 0 };
+  opts.read_only = true;
+  opts.idempotent = true;
+  return az_op_send(c, "POST", url, body, &opts, "workspace");
+}
+
 struct az_call *az_synapse_create_database(struct az_client *c, const char *ws,
                                            const char *database, const char *input_folder)
 {

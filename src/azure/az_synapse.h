@@ -66,6 +66,16 @@ struct az_call *az_synapse_delete_role_assignment(struct az_client *c, const cha
                                                   const char *assignment_id);
 struct az_call *az_synapse_list_role_definitions(struct az_client *c, const char *workspace);
 
+/**
+ * POST checkAccessSynapseRbac (a read): may `principal_id` perform each of `actions` (data
+ * actions) at `scope` (NULL = "workspaces/{workspace name}")? Synapse answers
+ * {"accessDecisions": [{"actionId", "accessDecision": "Allowed"|"NotAllowed"...}]} (API.md's
+ * recordings spell it "AccessDecisions": read both).
+ */
+struct az_call *az_synapse_check_access(struct az_client *c, const char *workspace,
+                                        const char *principal_id, const char *const *actions,
+                                        size_t n_actions, const char *scope);
+
 /** Metastore (preview): register a lake database from a CDM folder URL. */
 struct az_call *az_synapse_create_database(struct az_client *c, const char *workspace,
                                            const char *database, const char *input_folder);

@@ -20,7 +20,7 @@ import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { ArtifactsClient } from "@azure/synapse-artifacts";
 import { AccessControlClient } from "@azure/synapse-access-control";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { createPipelineFromOptions, createPipelineRequest, createDefaultHttpClient, bearerTokenAuthenticationPolicy } from "@azure/core-rest-pipeline";
+import { createPipelineFromOptions, createPipelineRequest, createDefaultHttpClient, createHttpHeaders, bearerTokenAuthenticationPolicy } from "@azure/core-rest-pipeline";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const E = process.env;
@@ -328,6 +328,44 @@ await op("ARM: Azure ML workspaces list and get", async () => {
   assert((await all(ml.workspaces.listByResourceGroup("rg-ml"))).length === 1, "rg list");
   const w = await ml.workspaces.get("rg-ml", ML);
   assert(w.workspaceId && w.discoveryUrl && w.identity.principalId && w.provisioningState === "Succeeded", JSON.stringify(w));
+});
+
+// Microsoft Graph (no Graph SDK in the pins): the core-rest-pipeline with the SDK's bearer
+// policy, as @microsoft/microsoft-graph-client would send it. Users may read; apps may not.
+const GRAPH = RT.profile.microsoft_graph;
+async function graphGet(cred, p) {
+  const gp = createPipelineFromOptions({});
+  gp.addPolicy(bearerTokenAuthenticationPolicy({ credential: cred, scopes: RT.profile.graph_scope }));
+  const res = await gp.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url: `${GRAPH}/v1.0/${p}`, method: "GET" }));
+  return { status: res.status, body: res.bodyAsText ? JSON.parse(res.bodyAsText) : null };
+}
+await op("Graph: a service principal by object id, by appId filter and alternate key; an application by object id", async () => {
+  assert(GRAPH && RT.profile.graph_scope === "https://graph.microsoft.com/.default", `profile ${GRAPH} ${RT.profile.graph_scope}`);
+  const sp = await graphGet(userCred, `servicePrincipals/${E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID}`);
+  assert(sp.status === 200 && sp.body.appId === E.SYNWIZ_SANDBOX_CLIENT_ID && sp.body.displayName === "synwiz-automation", JSON.stringify(sp));
+  const f = await graphGet(userCred, `servicePrincipals?$filter=${encodeURIComponent(`appId eq '${E.SYNWIZ_SANDBOX_CLIENT_ID}'`)}`);
+  assert(f.status === 200 && f.body.value.length === 1 && f.body.value[0].id === E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID, JSON.stringify(f));
+  const k = await graphGet(userCred, `servicePrincipals(appId='${E.SYNWIZ_SANDBOX_CLIENT_ID}')`);
+  assert(k.status === 200 && k.body.id === E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID, JSON.stringify(k));
+  const mi = await graphGet(userCred, `servicePrincipals/${WS_MI}`);
+  assert(mi.status === 200 && mi.body.servicePrincipalType === "ManagedIdentity", JSON.stringify(mi));
+  const app = await graphGet(userCred, `applications?$filter=${encodeURIComponent(`appId eq '${E.SYNWIZ_SANDBOX_CLIENT_ID}'`)}`);
+  assert(app.status === 200 && app.body.value.length === 1 && app.body.value[0].id !== E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID, JSON.stringify(app));
+  const byId = await graphGet(userCred, `applications/${app.body.value[0].id}`);
+  assert(byId.status === 200 && byId.body.appId === E.SYNWIZ_SANDBOX_CLIENT_ID, JSON.stringify(byId));
+  return "user token, Graph audience";
+});
+await op("Graph: unknown object id 404 Request_ResourceNotFound; an application token 403; an ARM token 401", async () => {
+  const none = await graphGet(userCred, `servicePrincipals/${guid()}`);
+  assert(none.status === 404 && none.body.error.code === "Request_ResourceNotFound", JSON.stringify(none));
+  const app = await graphGet(secretCred, `servicePrincipals/${E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID}`);
+  assert(app.status === 403 && app.body.error.code === "Authorization_RequestDenied", JSON.stringify(app));
+  const t = await userCred.getToken(ARM_SCOPE);
+  const res = await createDefaultHttpClient().sendRequest(createPipelineRequest({
+    url: `${GRAPH}/v1.0/servicePrincipals/${E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID}`, method: "GET",
+    headers: createHttpHeaders({ Authorization: `Bearer ${t.token}` }),
+  }));
+  assert(res.status === 401 && JSON.parse(res.bodyAsText).error.code === "InvalidAuthenticationToken", res.bodyAsText);
 });
 
 const authz = new AuthorizationManagementClient(secretCred, SUB, armOpts);

@@ -103,3 +103,20 @@ test_done() {
   echo "$T_PASS passed, $T_FAIL failed"
   [ "$T_FAIL" = 0 ]
 }
+
+# Sign the demo user (Dana) in to the sandbox through device code, the code approved through
+# the control endpoint (there is no browser). Uses this test's HOME and XDG dirs.
+sandbox_login() { # sandbox_login
+  _err="$OUT/sandbox-login.err"
+  : >"$_err"
+  "$BIN" --cloud sandbox login >/dev/null 2>"$_err" &
+  _pid=$!
+  _code=""
+  for _ in $(seq 100); do
+    _code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\).*/\1/p' "$_err" | head -n 1)
+    [ -n "$_code" ] && break
+    sleep 0.1
+  done
+  sandbox_control POST devicecode/approve "{\"user_code\":\"$_code\"}" >/dev/null
+  wait $_pid
+}

@@ -228,6 +228,7 @@ static void role_assignment_waits_for_replication(void **state)
                    "exist in the directory\"}}";
   azfake_push(fx->fake, 400, NULL, nf);
   azfake_push(fx->fake, 400, NULL, nf);
+  azfake_push(fx->fake, 400, NULL, nf);
   azfake_push(fx->fake, 201, NULL, "{\"name\":\"ra\"}");
   struct az_role_assignment_spec spec = { 0 };
   spec.scope = "/subscriptions/s1/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/a";
@@ -244,6 +245,8 @@ static void role_assignment_waits_for_replication(void **state)
   assert_string_equal(a->url, b->url); /* the same GUID every time */
   assert_string_equal(b->url, c->url);
   assert_int_equal(b->at_ms - a->at_ms, 15000);
+  assert_int_equal(c->at_ms - b->at_ms, 30000);                           /* backing off */
+  assert_int_equal(azfake_request(fx->fake, 4)->at_ms - c->at_ms, 60000); /* capped */
   assert_non_null(strstr(a->url,
                          "/subscriptions/s1/resourceGroups/g/providers/Microsoft.Storage/"
                          "storageAccounts/a/providers/Microsoft.Authorization/roleAssignments/"));

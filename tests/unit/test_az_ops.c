@@ -134,6 +134,15 @@ static void rbac_calls(void **state)
   expect(fx, az_authz_list_permissions(c, "/subscriptions/s1/resourceGroups/rg1"), "GET",
          RG "/providers/Microsoft.Authorization/permissions?api-version=2022-04-01");
   expect(fx,
+         az_authz_get_role_definition(c, "/subscriptions/s1/providers/Microsoft.Authorization/"
+                                         "roleDefinitions/" AZ_ROLE_READER),
+         "GET",
+         ARM "/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/" AZ_ROLE_READER
+             "?api-version=2022-04-01");
+  struct az_call *bad = az_authz_get_role_definition(c, "acdd72a7");
+  assert_int_equal(az_call_wait(bad), AZ_E_INVALID_ARG);
+  az_call_delete(bad);
+  expect(fx,
          az_authz_delete_role_assignment(
              c, "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/g1"),
          "DELETE",
@@ -173,6 +182,16 @@ static void synapse_calls(void **state)
   assert_string_equal(json_string_value(json_object_get(b, "scope")), "workspaces/ws1");
   assert_string_equal(json_string_value(json_object_get(b, "principalType")), "User");
   json_decref(b);
+  static const char *const acts[] = { "Microsoft.Synapse/workspaces/read",
+                                      "Microsoft.Synapse/workspaces/credentials/useSecret/action" };
+  r = sent(fx, az_synapse_check_access(c, "ws1", "p1", acts, 2, NULL));
+  assert_string_equal(r->method, "POST");
+  assert_string_equal(r->url, DEV "/checkAccessSynapseRbac?api-version=2020-12-01");
+  assert_string_equal(
+      r->body, "{\"subject\":{\"principalId\":\"p1\",\"groupIds\":[]},\"actions\":[{\"id\":"
+               "\"Microsoft.Synapse/workspaces/read\",\"isDataAction\":true},{\"id\":"
+               "\"Microsoft.Synapse/workspaces/credentials/useSecret/action\",\"isDataAction\""
+               ":true}],\"scope\":\"workspaces/ws1\"}");
   expect(fx, az_synapse_delete_role_assignment(c, "ws1", "ra-1"), "DELETE",
          DEV "/roleAssignments/ra-1?api-version=2020-12-01");
   r = sent(fx, az_synapse_create_database(c, "ws1", "lake1",
@@ -256,6 +275,24 @@ static void permission_matching(void **state)
   json_decref(perms);
 }
 
+/* A delay sends nothing and ends on the client's clock; cancelled, it never ends. */
+static void delay_calls_end_on_the_clock(void **state)
+{
+  struct fixture *fx = *state;
+  int64_t t0 = azfake_now(fx->fake);
+  struct az_call *d = az_call_delay(fx->client, 2500);
+  assert_int_equal(az_call_wait(d), AZ_OK);
+  assert_int_equal(azfake_now(fx->fake) - t0, 2500);
+  assert_int_equal(azfake_count(fx->fake), 0);
+  az_call_delete(d);
+  struct az_call *e = az_call_delay(fx->client, 1000);
+  az_call_cancel(e);
+  assert_int_equal(az_call_wait(e), AZ_E_CANCELED);
+  az_call_delete(e);
+  az_call_delete(az_call_delay(fx->client, 1000)); /* deleted while armed */
+  assert_true(az_client_idle(fx->client));
+}
+
 static void resource_ids(void **state)
 {
   const char *id = "/subscriptions/s1/resourceGroups/rg-analytics/providers/Microsoft.Synapse/"
@@ -282,6 +319,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(missing_names_fail_before_sending, setup, teardown),
     cmocka_unit_test(permission_matching),
     cmocka_unit_test(resource_ids),
+    cmocka_unit_test_setup_teardown(delay_calls_end_on_the_clock, setup, teardown),
   };
   return cmocka_run_group_tests_name("az_ops", tests, NULL, NULL);
 }
