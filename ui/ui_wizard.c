@@ -799,9 +799,14 @@ static void draw_progress(struct ui *u)
     if (p->status)
       ui_put(t, y, 4, COLS - 8, p->status, UI_INFO);
   } else {
-    char *l = xasprintf("%s  %s", spinner(u), p->status ? p->status : "Working...");
-    ui_put(t, y, 4, COLS - 8, l, UI_INFO);
-    free(l);
+    /* The status may be long (a countdown with its limit): wrapped, never cut. */
+    ui_put(t, y, 4, 2, spinner(u), UI_INFO);
+    char *lines[4];
+    int n = ui_wrap(p->status ? p->status : "Working...", COLS - 11, lines, 4);
+    for (int k = 0; k < n && k < 4; k++) {
+      ui_put(t, y + k, 7, COLS - 11, lines[k], UI_INFO);
+      free(lines[k]);
+    }
   }
 }
 
@@ -842,9 +847,9 @@ static void draw_report(struct ui *u)
       free(s);
     }
     if (f->detail) {
-      char *lines[4];
-      int n = ui_wrap(f->detail, COLS - 10, lines, 4);
-      for (int k = 0; k < n && k < 4; k++) {
+      char *lines[8];
+      int n = ui_wrap(f->detail, COLS - 10, lines, 8);
+      for (int k = 0; k < n && k < 8; k++) {
         LINE(8, lines[k], UI_NORMAL);
         free(lines[k]);
       }
@@ -1314,6 +1319,11 @@ static void key_report(struct ui *u, enum ui_req req, int ch)
   } else if ((req == REQ_PAGE_UP || req == REQ_PREV_FIELD) && u->report_top > 0) {
     u->report_top -= req == REQ_PAGE_UP ? (u->report_top < 10 ? u->report_top : 10) : 1;
   } else if (req == REQ_NEXT_STEP || req == REQ_ENTER || req == REQ_CLOSE) {
+    if (u->o->action) {
+      u->done = true;
+      u->end = UI_END_FINISHED; /* the caller reads the outcome (wiz_last_outcome) */
+      return;
+    }
     if (wiz_finished(u->w)) {
       u->done = true;
       u->end = UI_END_FINISHED;
@@ -1436,7 +1446,9 @@ enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_
       u.cursor[i] = 0;
   }
   wiz_refresh(w);
-  if (opts->unattended && wiz_on_review(w))
+  if (opts->action)
+    start_action(&u, opts->action, opts->action_label);
+  else if (opts->unattended && wiz_on_review(w))
     start_action(&u, NULL, NULL);
   while (!u.done) {
     if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE)

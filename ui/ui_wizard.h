@@ -31,6 +31,12 @@ struct ui_wizard_opts {
   /* Answers file with gaps: once every step is valid, run the finish action at once. */
   bool unattended;
   const char *cloud; /* said in the title bar when not NULL, e.g. "Sandbox" */
+  /* Action mode: run this host action at once (its progress, then its report, whose
+   * follow-ups work as usual); closing the report ends the screens with UI_END_FINISHED
+   * whatever the outcome (wiz_last_outcome says it). The home screen's actions on saved
+   * things. */
+  const char *action;
+  const char *action_label;
 };
 
 enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_opts *opts);

@@ -18,6 +18,7 @@ static void add_connections(struct store *s, struct wiz_home_section *sec)
     sec->why_empty = xstrdup(store_message(s));
     return;
   }
+  bool admin = store_actor_role(s) == STORE_ROLE_ADMIN;
   for (size_t i = 0; i < l.n; i++) {
     const struct store_connection *c = &l.items[i];
     char *detail =
@@ -26,8 +27,15 @@ static void add_connections(struct store *s, struct wiz_home_section *sec)
             : xasprintf("%s / %s / %s, %s", c->workspace_name, c->storage_account, c->container,
                         c->audience == STORE_AUDIENCE_ADMINS ? "administrators"
                                                              : "administrators and contributors");
-    wiz_home_add_entry(sec, c->display_name, detail, "connection");
+    struct wiz_home_entry *e = wiz_home_add_entry(sec, c->display_name, detail, "connection");
     free(detail);
+    /* The connection host's actions on a saved connection (administrators only: the others
+     * see its name and type, nothing to check or change). */
+    if (!c->redacted && admin) {
+      wiz_home_entry_add_action(e, "connection_doctor", "Check prerequisites");
+      wiz_home_entry_add_action(e, "edit", "Edit");
+      wiz_home_entry_add_action(e, "connection_remove", "Remove");
+    }
   }
   store_connection_list_done(&l);
 }

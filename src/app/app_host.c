@@ -1,6 +1,8 @@
 #include "app/app_host.h"
 
+#include "app/app_connection.h"
 #include "app/app_ctx.h"
+#include "app/app_linked_service.h"
 #include "azure/az_identity.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -13,18 +15,48 @@ struct host_entry {
   struct app_host_base *(*open)(struct app_ctx *app, struct strbuf *why);
 };
 static const struct host_entry hosts[] = {
+  { "connection", app_host_connection_open },
+  { "linked_service", app_host_linked_service_open },
   { NULL, NULL },
 };
 
+static enum app_result open_result = APP_OK;
+
+enum app_result app_host_open_result(void)
+{
+  return open_result;
+}
+
+void app_host_set_open_result(enum app_result rc)
+{
+  open_result = rc;
+}
+
+json_t *app_host_edit(struct wiz_host *host, const char *name, struct strbuf *why,
+                      enum app_result *out_rc)
+{
+  struct app_host_base *base = host->ctx;
+  if (!base->edit) {
+    strbuf_puts(why, "this wizard cannot edit saved things");
+    *out_rc = APP_INVALID;
+    return NULL;
+  }
+  return base->edit(base, name, why, out_rc);
+}
+
 struct wiz_host *app_host_open(struct app_ctx *app, const char *form_id, struct strbuf *why)
 {
+  open_result = APP_OK;
   for (size_t i = 0; hosts[i].form; i++) {
     if (strcmp(hosts[i].form, form_id) == 0) {
       struct app_host_base *base = hosts[i].open(app, why);
+      if (!base && open_result == APP_OK)
+        open_result = APP_IO;
       return base ? &base->host : NULL;
     }
   }
   strbuf_printf(why, "there is no wizard named '%s' in this build", form_id);
+  open_result = APP_NOT_FOUND;
   return NULL;
 }
 

@@ -20,6 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
+#include "app/app_result.h"
 #include "app/app_sources.h"
 #include "wizard/wiz_host.h"
 
@@ -31,10 +34,25 @@ struct app_host_base {
   struct app_ctx *app;
   void (*destroy)(struct app_host_base *base);
   app_source_filter_fn filter; /* or NULL */
+  /* Edit a saved thing (or NULL: this wizard cannot): bind the host to the saved thing
+   * `name` and return its answers (a JSON object, new reference); NULL with the reason in
+   * `why` and *out_rc set. See app_host_edit(). */
+  json_t *(*edit)(struct app_host_base *base, const char *name, struct strbuf *why,
+                  enum app_result *out_rc);
 };
 
 /** The host of `form_id`'s wizard, or NULL with the reason appended to `why`. */
 struct wiz_host *app_host_open(struct app_ctx *app, const char *form_id, struct strbuf *why);
+/** Why the last app_host_open() failed (APP_OK when it did not): its class gives the exit
+ * code (a role in the store that does not allow the wizard is APP_DENIED). A host's open
+ * function sets it with app_host_set_open_result() before it returns NULL. */
+enum app_result app_host_open_result(void);
+void app_host_set_open_result(enum app_result rc);
+/** Edit mode: the host edits the saved thing `name` (its save updates that record, based on
+ * the revision read now) and the answers to start from are returned (new reference). NULL
+ * with the reason in `why` and *out_rc when it cannot. */
+json_t *app_host_edit(struct wiz_host *host, const char *name, struct strbuf *why,
+                      enum app_result *out_rc);
 /** End a host app_host_open() gave. NULL is a no-op. */
 void app_host_close(struct wiz_host *host);
 

@@ -288,6 +288,7 @@ static void deliver(struct pending *p, struct wiz_list *items)
   wiz_load_set_data(load, NULL);
   pending_free(p);
   wiz_load_deliver(load, items);
+  free(items); /* the engine took the items, not their list's own allocation */
 }
 
 static void fail(struct pending *p, const char *message, const char *hint)

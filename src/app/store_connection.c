@@ -233,6 +233,13 @@ static enum app_result require_admin(struct store *s, const char *verb)
   return APP_OK;
 }
 
+enum app_result store_connection_require_admin(struct store *s, const char *verb)
+{
+  store_clear_message(s);
+  enum app_result rc = store_refresh_roles(s);
+  return rc ? rc : require_admin(s, verb);
+}
+
 /* ---- reading ---- */
 
 static int by_name(const void *a, const void *b)

@@ -71,6 +71,11 @@ void store_connection_list_done(struct store_connection_list *list);
 const char *store_audience_name(enum store_audience audience);
 bool store_audience_parse(const char *s, enum store_audience *out);
 
+/** APP_OK when the actor is an administrator (who alone may `verb` connections: "create",
+ * "edit", "remove"); else the refusal, and store_message() says who the administrators are.
+ * For screens and commands that refuse before asking anything. */
+enum app_result store_connection_require_admin(struct store *s, const char *verb);
+
 /** The connections the actor may see, by display name. */
 enum app_result store_connection_list(struct store *s, struct store_connection_list *out);
 /** By id, or by display name (case-insensitive). out is initialised by the call. */

@@ -7,6 +7,7 @@
 #include "app/app_ctx.h"
 #include "app/app_home.h"
 #include "app/app_host.h"
+#include "app/app_result.h"
 #include "util/strbuf.h"
 
 #include <stdio.h>
@@ -42,12 +43,42 @@ static struct app_ctx *product_app(struct product *p, bool dry_run, struct strbu
   return p->app;
 }
 
+static int exit_of(enum app_result rc)
+{
+  switch (app_result_class(rc)) {
+  case APP_CLASS_OK:
+    return CLI_EXIT_DONE;
+  case APP_CLASS_USAGE:
+    return CLI_EXIT_USAGE;
+  case APP_CLASS_REFUSED:
+    return CLI_EXIT_REFUSED;
+  case APP_CLASS_FAILURE:
+    break;
+  }
+  return CLI_EXIT_FAILURE;
+}
+
 static struct wiz_host *product_open(void *ctx, const char *form_id, bool dry_run,
                                      struct strbuf *why)
 {
   struct product *p = ctx;
   struct app_ctx *app = product_app(p, dry_run, why);
-  return app ? app_host_open(app, form_id, why) : NULL;
+  struct wiz_host *host = app ? app_host_open(app, form_id, why) : NULL;
+  if (!host)
+    p->hosts->open_exit = app ? exit_of(app_host_open_result()) : p->open_rc;
+  return host;
+}
+
+static json_t *product_edit(void *ctx, struct wiz_host *host, const char *form_id, const char *name,
+                            struct strbuf *why, int *out_exit)
+{
+  (void)ctx;
+  (void)form_id;
+  enum app_result rc = APP_OK;
+  json_t *answers = app_host_edit(host, name, why, &rc);
+  if (!answers && out_exit)
+    *out_exit = exit_of(rc);
+  return answers;
 }
 
 static void product_close(void *ctx, struct wiz_host *host)
@@ -94,6 +125,8 @@ const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx)
   hosts.close = product_close;
   hosts.home = product_home;
   hosts.release = product_release;
+  hosts.edit = product_edit;
+  hosts.open_exit = 0;
   hosts.ctx = &product;
   hosts.term = NULL;
   hosts.cloud_label = NULL;

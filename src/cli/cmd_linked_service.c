@@ -1,7 +1,459 @@
+/*
+ * synwiz linked-service: the Azure Machine Learning linked services of a Synapse workspace
+ * (behavior.md W4, issue 6).
+ *
+ *   new [--answers FILE] [--non-interactive] [--record FILE] [--dry-run]
+ *       the wizard (forms/linked_service.json, host src/app/app_host_linked_service.c)
+ *   list --workspace WS [--output json|table]
+ *       the workspace's linked services of type AzureMLService, read from Synapse, each
+ *       marked when the synwiz store holds its record
+ *   show NAME --workspace WS [--output json|table]
+ *       one of them (the key is never shown: Synapse masks it, synwiz prints its type only)
+ *   remove NAME --workspace WS [--dry-run]
+ *       delete it in Synapse (a long-running operation followed to its end), then its record
+ *
+ * --workspace names a saved connection (its workspace is used), or a workspace's dev
+ * endpoint URL, or else a Synapse workspace by name, looked up through ARM in every
+ * subscription the signed-in identity can see (names are unique in a cloud); its
+ * properties.connectivityEndpoints.dev is the endpoint the calls go to.
+ * Only AzureMLService linked services are shown or removed; another type's name is refused
+ * (exit 2). Azure's refusals go through cli_azure_fail (exit 3 refused, 4 failed).
+ */
 #include "cli/cli.h"
+#include "cli/wizard_run.h"
+
+#include "app/app_ctx.h"
+#include "app/app_linked_service.h"
+#include "app/store.h"
+#include "app/store_connection.h"
+#include "app/store_linked_service.h"
+#include "azure/az_arm.h"
+#include "azure/az_client.h"
+#include "azure/az_synapse.h"
+#include "util/jsonpath.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void ls_usage(FILE *out)
+{
+  fputs("usage: synwiz linked-service new [--answers FILE] [--non-interactive] [--record FILE]\n"
+        "                                 [--dry-run]\n"
+        "       synwiz linked-service list --workspace WS [--output json|table]\n"
+        "       synwiz linked-service show NAME --workspace WS [--output json|table]\n"
+        "       synwiz linked-service remove NAME --workspace WS [--dry-run]\n"
+        "WS: a saved connection's name, or a Synapse workspace's name.\n",
+        out);
+}
+
+struct ls_cmd {
+  const char *verb;
+  const char *name;
+  const char *workspace_arg;
+  bool json;
+  bool dry_run;
+  struct app_ctx *app;
+  char *workspace;    /* the workspace name */
+  char *dev_endpoint; /* its dev endpoint (what the data-plane calls address) */
+  char *connection;
+};
+
+/* "https://ws1.dev.azuresynapse.net" -> "ws1". */
+static char *name_of_endpoint(const char *url)
+{
+  const char *host = url + 8;
+  return xstrndup(host, strcspn(host, ".:/"));
+}
+
+/* Find the workspace by name in every subscription the signed-in identity sees (ARM): its
+ * dev endpoint is what the data-plane calls need. */
+static int find_workspace(struct ls_cmd *c, struct az_client *client)
+{
+  struct az_call *subs = az_arm_list_subscriptions(client);
+  if (az_call_wait(subs) != AZ_OK) {
+    int rc = cli_azure_fail(az_call_error(subs));
+    az_call_delete(subs);
+    return rc;
+  }
+  json_t *value = json_object_get(az_call_json(subs), "value");
+  size_t n = json_array_size(value);
+  struct az_call **lists = xcalloc(n + 1, sizeof(*lists));
+  for (size_t i = 0; i < n; i++) /* in parallel */
+    lists[i] =
+        az_arm_list_workspaces(client, json_path_str(json_array_get(value, i), "subscriptionId"));
+  for (size_t i = 0; i < n; i++) {
+    if (az_call_wait(lists[i]) != AZ_OK || c->dev_endpoint)
+      continue;
+    size_t k;
+    json_t *w;
+    json_array_foreach(json_object_get(az_call_json(lists[i]), "value"), k, w)
+    {
+      const char *name = json_path_str(w, "name");
+      const char *dev = json_path_str(w, "properties.connectivityEndpoints.dev");
+      if (name && dev && strcasecmp(name, c->workspace_arg) == 0 && !c->dev_endpoint) {
+        c->workspace = xstrdup(name);
+        c->dev_endpoint = xstrdup(dev);
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++)
+    az_call_delete(lists[i]);
+  free(lists);
+  az_call_delete(subs);
+  if (!c->dev_endpoint) {
+    cli_error("no saved connection and no Synapse workspace you can see is named '%s'",
+              c->workspace_arg);
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_DONE;
+}
+
+/* --workspace: a connection's name, a dev endpoint URL, or a workspace's name (in that order). */
+static int resolve_workspace(struct ls_cmd *c, struct az_client *client)
+{
+  struct store *s = NULL;
+  if (app_ctx_store(c->app, &s, NULL) == APP_OK) {
+    struct store_connection conn;
+    store_connection_init(&conn);
+    if (store_connection_find(s, c->workspace_arg, &conn) == APP_OK && !conn.redacted &&
+        conn.workspace_name) {
+      c->workspace = xstrdup(conn.workspace_name);
+      c->connection = xstrdup(conn.display_name);
+      if (conn.workspace_dev_endpoint)
+        c->dev_endpoint = xstrdup(conn.workspace_dev_endpoint);
+    }
+    store_connection_done(&conn);
+  }
+  if (c->workspace && c->dev_endpoint)
+    return CLI_EXIT_DONE;
+  if (strncasecmp(c->workspace_arg, "https://", 8) == 0) {
+    c->dev_endpoint = xstrdup(c->workspace_arg);
+    c->workspace = name_of_endpoint(c->workspace_arg);
+    return CLI_EXIT_DONE;
+  }
+  free(c->workspace);
+  c->workspace = NULL;
+  return find_workspace(c, client);
+}
+
+/* The store's record of workspace/name, or NULL (a JSON object to decref). */
+static json_t *record_of(struct ls_cmd *c, const char *name, char **out_id, long *out_rev)
+{
+  struct store *s = NULL;
+  if (app_ctx_store(c->app, &s, NULL) != APP_OK)
+    return NULL;
+  struct store_linked_service rec;
+  if (store_linked_service_find(s, c->workspace, name, &rec) != APP_OK)
+    return NULL;
+  json_t *j = store_linked_service_to_json(&rec);
+  if (out_id)
+    *out_id = xstrdup(rec.meta.id);
+  if (out_rev)
+    *out_rev = rec.meta.revision;
+  store_linked_service_done(&rec);
+  return j;
+}
+
+static const char *auth_of(json_t *tp)
+{
+  const char *a = json_path_str(tp, "authentication");
+  if (a && strcasecmp(a, "MSI") == 0)
+    return "MSI";
+  if (json_object_get(tp, "servicePrincipalId"))
+    return "ServicePrincipal";
+  return a ? a : "none";
+}
+
+static const char *text_of(json_t *tp, const char *key)
+{
+  json_t *v = json_object_get(tp, key);
+  if (json_is_string(v))
+    return json_string_value(v);
+  const char *expr = json_path_str(v, "value"); /* {"value": "@...", "type": "Expression"} */
+  return expr ? expr : "";
+}
+
+/* The facts of one linked service, the key reduced to its type. */
+static json_t *summary_of(struct ls_cmd *c, json_t *ls)
+{
+  json_t *props = json_object_get(ls, "properties");
+  json_t *tp = json_object_get(props, "typeProperties");
+  const char *name = json_path_str(ls, "name");
+  json_t *o =
+      json_pack("{s:s?, s:s, s:s?, s:s, s:s, s:s, s:s}", "name", name, "workspace", c->workspace,
+                "type", json_path_str(props, "type"), "mlWorkspace", text_of(tp, "mlWorkspaceName"),
+                "resourceGroup", text_of(tp, "resourceGroupName"), "subscription",
+                text_of(tp, "subscriptionId"), "authentication", auth_of(tp));
+  if (json_object_get(tp, "servicePrincipalId")) {
+    json_object_set_new(o, "servicePrincipalId", json_string(text_of(tp, "servicePrincipalId")));
+    json_object_set_new(o, "tenant", json_string(text_of(tp, "tenant")));
+    const char *kt = json_path_str(tp, "servicePrincipalKey.type");
+    json_object_set_new(o, "servicePrincipalKey",
+                        kt ? json_pack("{s:s}", "type", kt) : json_null());
+  }
+  const char *ir = json_path_str(props, "connectVia.referenceName");
+  json_object_set_new(o, "integrationRuntime", json_string(ir ? ir : APP_LS_AUTO_RUNTIME));
+  json_t *rec = name ? record_of(c, name, NULL, NULL) : NULL;
+  json_object_set_new(o, "recorded", rec ? rec : json_null());
+  return o;
+}
+
+static void print_json(json_t *o)
+{
+  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  printf("%s\n", s ? s : "null");
+  free(s);
+}
+
+static bool is_ml(json_t *ls)
+{
+  const char *t = json_path_str(ls, "properties.type");
+  return t && strcmp(t, APP_LS_TYPE) == 0;
+}
+
+static int do_list(struct ls_cmd *c, struct az_client *client)
+{
+  struct az_call *call = az_synapse_list_linked_services(client, c->dev_endpoint);
+  int rc = CLI_EXIT_DONE;
+  if (az_call_wait(call) != AZ_OK) {
+    rc = cli_azure_fail(az_call_error(call));
+    az_call_delete(call);
+    return rc;
+  }
+  json_t *out = json_array();
+  size_t i;
+  json_t *ls;
+  json_array_foreach(json_object_get(az_call_json(call), "value"), i, ls)
+  {
+    if (is_ml(ls))
+      json_array_append_new(out, summary_of(c, ls));
+  }
+  az_call_delete(call);
+  if (c->json) {
+    json_t *o = json_pack("{s:s, s:s?, s:O}", "workspace", c->workspace, "connection",
+                          c->connection, "value", out);
+    print_json(o);
+    json_decref(o);
+  } else if (json_array_size(out) == 0) {
+    printf("No Azure Machine Learning linked services in %s.\n", c->workspace);
+  } else {
+    printf("%-28s %-20s %-16s %-30s %s\n", "NAME", "ML WORKSPACE", "AUTHENTICATION",
+           "INTEGRATION RUNTIME", "RECORDED");
+    json_array_foreach(out, i, ls)
+    {
+      printf("%-28s %-20s %-16s %-30s %s\n", json_path_str(ls, "name"),
+             json_path_str(ls, "mlWorkspace"), json_path_str(ls, "authentication"),
+             json_path_str(ls, "integrationRuntime"),
+             json_is_null(json_object_get(ls, "recorded")) ? "no" : "yes");
+    }
+  }
+  json_decref(out);
+  return rc;
+}
+
+/* GET the linked service; it must be an AzureMLService one. */
+static int get_ml(struct ls_cmd *c, struct az_client *client, json_t **out)
+{
+  struct az_call *call = az_synapse_get_linked_service(client, c->dev_endpoint, c->name);
+  if (az_call_wait(call) != AZ_OK) {
+    int rc = cli_azure_fail(az_call_error(call));
+    az_call_delete(call);
+    return rc;
+  }
+  json_t *ls = json_incref(az_call_json(call));
+  az_call_delete(call);
+  if (!is_ml(ls)) {
+    const char *t = json_path_str(ls, "properties.type");
+    cli_error("%s in %s is not an Azure Machine Learning linked service (its type is %s); "
+              "synwiz linked-service works on AzureMLService ones only",
+              c->name, c->workspace, t ? t : "unknown");
+    json_decref(ls);
+    return CLI_EXIT_USAGE;
+  }
+  *out = ls;
+  return CLI_EXIT_DONE;
+}
+
+static int do_show(struct ls_cmd *c, struct az_client *client)
+{
+  json_t *ls = NULL;
+  int rc = get_ml(c, client, &ls);
+  if (rc != CLI_EXIT_DONE)
+    return rc;
+  json_t *o = summary_of(c, ls);
+  json_decref(ls);
+  if (c->json) {
+    print_json(o);
+  } else {
+    const char *keys[] = { "name",           "workspace",
+                           "type",           "mlWorkspace",
+                           "resourceGroup",  "subscription",
+                           "authentication", "servicePrincipalId",
+                           "tenant",         "integrationRuntime" };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+      const char *v = json_path_str(o, keys[i]);
+      if (v)
+        printf("%-20s %s\n", keys[i], v);
+    }
+    const char *kt = json_path_str(o, "servicePrincipalKey.type");
+    if (kt)
+      printf("%-20s (%s, kept by Synapse)\n", "servicePrincipalKey", kt);
+    json_t *rec = json_object_get(o, "recorded");
+    const char *when = json_path_str(rec, "updated_at");
+    if (json_is_null(rec))
+      printf("%-20s no (not created by synwiz, or recorded in another store)\n", "recorded");
+    else
+      printf("%-20s yes, in the synwiz store (updated %s)\n", "recorded", when ? when : "?");
+  }
+  json_decref(o);
+  return CLI_EXIT_DONE;
+}
+
+static int do_remove(struct ls_cmd *c, struct az_client *client)
+{
+  json_t *ls = NULL;
+  int rc = get_ml(c, client, &ls);
+  if (rc != CLI_EXIT_DONE)
+    return rc;
+  json_decref(ls);
+  struct az_call *call = az_synapse_delete_linked_service(client, c->dev_endpoint, c->name);
+  if (az_call_wait(call) != AZ_OK) {
+    rc = cli_azure_fail(az_call_error(call));
+    az_call_delete(call);
+    return rc;
+  }
+  az_call_delete(call);
+  if (c->dry_run) {
+    printf("Dry run: %s would be removed from %s (nothing was changed).\n", c->name, c->workspace);
+    return CLI_EXIT_DONE;
+  }
+  char *id = NULL;
+  long rev = 0;
+  json_t *rec = record_of(c, c->name, &id, &rev);
+  const char *note = "";
+  if (rec) {
+    struct store *s = NULL;
+    if (app_ctx_store(c->app, &s, NULL) == APP_OK &&
+        store_linked_service_remove(s, id, rev) == APP_OK)
+      note = " and its record from the store";
+    else
+      fprintf(stderr, "synwiz: removed in Synapse, but its store record stays: %s\n",
+              s ? store_message(s) : "the store cannot be opened");
+  }
+  json_decref(rec);
+  free(id);
+  printf("Removed the linked service %s from %s%s.\n", c->name, c->workspace, note);
+  return CLI_EXIT_DONE;
+}
+
+static int run_command(struct cli_ctx *ctx, struct ls_cmd *c)
+{
+  struct az_client *client = NULL;
+  FILE *dry = c->dry_run ? stdout : NULL;
+  int rc = cli_azure_open(ctx, dry, &client);
+  if (rc != CLI_EXIT_DONE)
+    return rc;
+  struct app_ctx_options o = { client, ctx->store };
+  c->app = app_ctx_new(&o);
+  if (!app_ctx_identity(c->app)) {
+    cli_error("%s", app_ctx_signin_problem(c->app));
+    app_ctx_delete(c->app);
+    return CLI_EXIT_REFUSED;
+  }
+  client = app_ctx_client(c->app);
+  rc = resolve_workspace(c, client);
+  if (rc != CLI_EXIT_DONE)
+    ;
+  else if (strcmp(c->verb, "list") == 0)
+    rc = do_list(c, client);
+  else if (strcmp(c->verb, "show") == 0)
+    rc = do_show(c, client);
+  else
+    rc = do_remove(c, client);
+  app_ctx_delete(c->app);
+  free(c->workspace);
+  free(c->dev_endpoint);
+  free(c->connection);
+  return rc;
+}
 
 int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
 {
-  cli_error("'%s' is not available in this build yet", argc > 0 ? argv[0] : "synwiz");
-  return CLI_EXIT_USAGE;
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    ls_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_DONE;
+  }
+  const char *verb = argv[1];
+  if (strcmp(verb, "new") == 0) {
+    struct wizard_opts o;
+    int first = wizard_parse_opts(argc - 1, argv + 1, &o);
+    if (first < 0)
+      return CLI_EXIT_USAGE;
+    if (first < argc - 1) {
+      cli_error("linked-service new takes no operand ('%s')", argv[1 + first]);
+      return CLI_EXIT_USAGE;
+    }
+    return wizard_run(wizard_app_hosts(ctx), "linked_service", &o);
+  }
+  if (strcmp(verb, "list") != 0 && strcmp(verb, "show") != 0 && strcmp(verb, "remove") != 0) {
+    cli_error("unknown linked-service command '%s'", verb);
+    ls_usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  static const struct option opts[] = {
+    { "workspace", required_argument, NULL, 'w' },
+    { "output", required_argument, NULL, 'o' },
+    { "dry-run", no_argument, NULL, 'n' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  struct ls_cmd c = { 0 };
+  c.verb = verb;
+  /* 0, not 1: glibc then re-reads the option string, so NAME may come before the options
+   * (main.c's "+" would otherwise still stop at the first operand). */
+  optind = 0;
+  int ch;
+  /* argv + 1: getopt starts after the verb. */
+  while ((ch = getopt_long(argc - 1, argv + 1, "w:o:h", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'w':
+      c.workspace_arg = optarg;
+      break;
+    case 'o':
+      if (strcmp(optarg, "json") == 0)
+        c.json = true;
+      else if (strcmp(optarg, "table") != 0) {
+        cli_error("--output takes json or table, not '%s'", optarg);
+        return CLI_EXIT_USAGE;
+      }
+      break;
+    case 'n':
+      c.dry_run = true;
+      break;
+    case 'h':
+      ls_usage(stdout);
+      return CLI_EXIT_DONE;
+    default:
+      ls_usage(stderr);
+      return CLI_EXIT_USAGE;
+    }
+  }
+  int rest = argc - 1 - optind;
+  char **rargv = argv + 1 + optind;
+  bool wants_name = strcmp(verb, "list") != 0;
+  if (rest != (wants_name ? 1 : 0) || !c.workspace_arg || !*c.workspace_arg) {
+    cli_error("%s", wants_name ? "give the linked service's NAME and --workspace WS"
+                               : "give --workspace WS");
+    ls_usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  if (c.dry_run && strcmp(verb, "remove") != 0) {
+    cli_error("--dry-run goes with remove");
+    return CLI_EXIT_USAGE;
+  }
+  c.name = wants_name ? rargv[0] : NULL;
+  return run_command(ctx, &c);
 }

@@ -113,7 +113,8 @@ static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, s
       return CLI_EXIT_USAGE;
     }
   }
-  struct ui_wizard_opts uo = { save_draft_cb, NULL, *ref_draft, unattended, hosts->cloud_label };
+  struct ui_wizard_opts uo = { save_draft_cb,      NULL,      *ref_draft,     unattended,
+                               hosts->cloud_label, o->action, o->action_label };
   enum ui_end end = ui_wizard_run(term, w, &uo);
   *ref_draft = uo.draft_name;
   if (own)
@@ -149,6 +150,8 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
 {
   const struct wiz_form *form = wiz_form(w);
   bool interactive_ok = !o->non_interactive && (hosts->term || ui_term_available() || term);
+  if (o->action) /* the home screen's action on a saved thing: its progress and report */
+    return run_screens(hosts, term, w, o, ref_draft, false);
   if (o->answers) {
     struct strbuf errs;
     strbuf_init(&errs, 0);
@@ -166,6 +169,17 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
     if (p.n == 0) {
       wiz_problems_done(&p);
       enum wiz_outcome out = wiz_headless_action(w, NULL, NULL, stderr, HEADLESS_TIMEOUT_MS);
+      if (!wiz_job_report(w)) {
+        /* Refused before it started: an answer became invalid since the check (another
+         * synwiz took the name meanwhile): say which, as for any invalid answer. */
+        struct wiz_problems again = { 0 };
+        wiz_headless_check(w, &again, HEADLESS_TIMEOUT_MS);
+        if (again.n)
+          print_problems(&again, form->id);
+        else
+          cli_error("%s", wiz_status(w) ? wiz_status(w) : "the wizard could not finish");
+        wiz_problems_done(&again);
+      }
       wiz_report_print(wiz_job_report(w), stdout);
       if (write_record(w, o->record) != 0)
         return CLI_EXIT_USAGE;
@@ -201,7 +215,7 @@ static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, cons
   if (!host) {
     cli_error("%s", why.buf);
     strbuf_done(&why);
-    return CLI_EXIT_FAILURE;
+    return hosts->open_exit ? hosts->open_exit : CLI_EXIT_FAILURE;
   }
   strbuf_done(&why);
   host->dry_run = o->dry_run;
@@ -211,6 +225,28 @@ static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, cons
     return CLI_EXIT_USAGE;
   }
   struct wizard *w = wiz_new(form, host);
+  if (o->edit) {
+    /* The saved thing's answers first: an answers file may then change some of them. */
+    struct strbuf ew;
+    strbuf_init(&ew, 0);
+    int exit_code = CLI_EXIT_USAGE;
+    json_t *answers =
+        hosts->edit ? hosts->edit(hosts->ctx, host, form_id, o->edit, &ew, &exit_code) : NULL;
+    if (!answers) {
+      cli_error("cannot edit '%s': %s", o->edit, ew.len ? ew.buf : "not supported here");
+      strbuf_done(&ew);
+      wiz_delete(w);
+      wiz_form_delete(form);
+      hosts->close(hosts->ctx, host);
+      return exit_code;
+    }
+    strbuf_reset(&ew);
+    if (wiz_apply_answers(w, answers, false, &ew) != WIZ_OK)
+      fprintf(stderr, "synwiz: the saved '%s' has answers this form no longer knows:\n%s", o->edit,
+              ew.buf);
+    json_decref(answers);
+    strbuf_done(&ew);
+  }
   char *dname = draft_name ? xstrdup(draft_name) : NULL;
   if (draft) {
     struct strbuf errs;
@@ -412,7 +448,7 @@ int wizard_home(const struct wizard_hosts *hosts)
         strbuf_init(&hw, 0);
         struct wiz_host *probe = hosts->open(hosts->ctx, form_id, false, &hw);
         if (!probe) {
-          notice = xasprintf("Not available yet: %s.", hw.buf);
+          notice = xasprintf("Not available: %s", hw.buf);
         } else {
           hosts->close(hosts->ctx, probe);
           rc = run_form(hosts, term, form_id, &o, doc,
@@ -426,8 +462,22 @@ int wizard_home(const struct wizard_hosts *hosts)
       free(fid);
     } else if (c.kind == UI_HOME_ENTRY && home) {
       const struct wiz_home_entry *e = &home->sections[c.index].entries[c.entry];
-      notice = xasprintf("\"%s\" on %s: not wired to the home screen yet; use the command line.",
-                         e->label[c.action], e->name);
+      struct wizard_opts o = { 0 };
+      o.edit = e->name;
+      if (strcmp(e->action[c.action], "edit") != 0) {
+        o.action = e->action[c.action];
+        o.action_label = e->label[c.action];
+      }
+      if (!e->form || !hosts->edit) {
+        notice = xasprintf("\"%s\" on %s: not available here; use the command line.",
+                           e->label[c.action], e->name);
+      } else {
+        rc = run_form(hosts, term, e->form, &o, NULL, NULL);
+        notice = xasprintf("%s %s: %s.", e->label[c.action], e->name,
+                           rc == CLI_EXIT_DONE        ? "done"
+                           : rc == CLI_EXIT_CANCELLED ? "closed"
+                                                      : "not done (see the report)");
+      }
     }
     wiz_home_delete(home);
     strbuf_done(&why);

@@ -11,6 +11,12 @@
  *  --record FILE       write the answers of the run (secrets as {"env": NAME} references)
  *  --dry-run           the host prints each call instead of changing anything
  *
+ * Edit mode (wizard_opts.edit, `synwiz connection edit NAME`): the hosts' edit() binds the
+ * host to the saved thing and gives its answers, applied before any answers file; the
+ * screens start at the first step. Action mode (wizard_opts.action, the home screen's
+ * actions on a saved thing): the host is bound the same way and the action runs at once;
+ * the command ends when its report is closed.
+ *
  * Exit codes: enum cli_exit (0 done, 1 cancelled, 2 invalid input or usage, 3 Azure refused,
  * 4 network or service failure).
  *
@@ -21,6 +27,7 @@
 #ifndef SYNWIZ_CLI_WIZARD_RUN_H
 #define SYNWIZ_CLI_WIZARD_RUN_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "cli/cli.h"
@@ -40,6 +47,13 @@ struct wizard_hosts {
   void *ctx;
   const struct ui_term_opts *term; /* NULL: the real terminal */
   const char *cloud_label;         /* said in the title bar, e.g. "Sandbox", or NULL */
+  /** Edit mode: bind `host` to the saved thing `name` and give its answers (a JSON object,
+   * new reference); NULL with the reason in `why` and *out_exit (may be NULL: not
+   * supported). */
+  json_t *(*edit)(void *ctx, struct wiz_host *host, const char *form_id, const char *name,
+                  struct strbuf *why, int *out_exit);
+  /** The exit code of the last failed open() (set by open; 0 = CLI_EXIT_FAILURE). */
+  int open_exit;
 };
 
 struct wizard_opts {
@@ -47,6 +61,9 @@ struct wizard_opts {
   const char *record;
   bool non_interactive;
   bool dry_run;
+  const char *edit;         /* edit the saved thing of this name (NULL: a new one) */
+  const char *action;       /* action mode: run this host action on `edit`'s saved thing */
+  const char *action_label; /* ... shown as this */
 };
 
 /** The product's hosts (the app layer's, as they are implemented). */

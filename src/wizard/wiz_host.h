@@ -141,6 +141,9 @@ void *wiz_job_data(const struct wiz_job *job);
 
 /* --- the home screen's data --- */
 
+/* An entry's action is "edit" (the form's wizard opens on the saved thing, its host in edit
+ * mode), or an action its form's host declares, run on the saved thing (the host bound to it
+ * as for "edit"), with its progress and report on screen. */
 struct wiz_home_entry {
   char *name;    /* "sales_lake" */
   char *detail;  /* "contoso-synapse / contosolake / customerinsights", or NULL */

@@ -106,7 +106,8 @@ int main(int argc, char **argv)
     }
   }
   struct wizard_hosts hosts = {
-    open_host, close_host, home, NULL, &d, term.test ? &term : NULL, getenv("FAKE_CLOUD_LABEL")
+    open_host, close_host, home, NULL, &d, term.test ? &term : NULL, getenv("FAKE_CLOUD_LABEL"),
+    NULL,      0
   };
   if (i >= argc) {
     fprintf(stderr, "usage: synwiz-testdrive [--script F --dump-dir D] new FORM|resume|home\n");

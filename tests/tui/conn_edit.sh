@@ -1,0 +1,78 @@
+#!/bin/sh
+# Editing and the home screen (issue 5): `synwiz connection edit NAME` opens the wizard filled
+# from the record; when someone else changes the connection meanwhile, Save reports the
+# conflict and overwrites nothing. The home screen lists the connection with its actions:
+# Check prerequisites runs the check and shows its report; Remove asks first, then removes.
+BIN=$1 SRC=$2 BLD=$3
+. "$SRC/tests/lib/common.sh"
+test_init tui-conn-edit
+command -v node >/dev/null 2>&1 || { echo "node is missing"; exit 77; }
+. "$SRC/tests/tui/lib.sh"
+sandbox_load
+sandbox_reset
+sandbox_login
+CAP=$OUT/captures
+mkdir -p "$CAP"
+export SYNWIZ_CLOUD=sandbox
+jn() { node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(String('"$2"'))' "$1"; }
+cat >"$CAP/answers.json" <<EOF
+{ "display_name": "sales_lake", "audience": "admins", "subscription": "Contoso Analytics",
+  "workspace": "contoso-synapse", "storage_account": "contosolake",
+  "container": "customerinsights", "private_link": false, "agree": true }
+EOF
+"$BIN" connection new --answers "$CAP/answers.json" --non-interactive >/dev/null 2>&1
+expect_eq "a connection to edit" 0 $?
+
+tui_start "$BIN" --cloud sandbox connection edit sales_lake
+check "the wizard opens on the record" tui_wait "Display name *            sales_lake"
+tui_keys F10
+check "its Azure answers are there" tui_wait "Container *               customerinsights" 100
+check "... the workspace" tui_wait "Workspace *               contoso-synapse"
+check "... each looked up in Azure again" tui_wait_gone "Looking up" 100
+tui_keys F10
+check "... and the agreement" tui_wait "[x] I agree"
+tui_keys F10
+check "the review" tui_wait "Review and save"
+# Meanwhile, someone else changes the connection.
+printf '{"audience": "admins_and_contributors"}' >"$CAP/other.json"
+"$BIN" connection edit sales_lake --answers "$CAP/other.json" --non-interactive >/dev/null 2>&1
+expect_eq "another edit saved meanwhile" 0 $?
+tui_keys F10
+check "Save reports the conflict" tui_wait "The connection was not updated (refused)" 100
+check "... and overwrites nothing" tui_wait "Someone else changed it meanwhile: nothing was overwritten"
+tui_keys Enter
+check "back on the review to decide" tui_wait "Review and save"
+tui_keys C-x
+tui_wait "Cancel the wizard"
+tui_text "y"
+expect_eq "cancelled: exit 1" 1 "$(tui_wait_exit)"
+"$BIN" connection show sales_lake --output json >"$CAP/show.json"
+expect_eq "the other edit stands (revision 2)" "admins_and_contributors 2" \
+  "$(jn "$CAP/show.json" 'j.audience+" "+j.revision')"
+
+# The home screen: the wizards (2 rows), then the connection's actions.
+tui_new_server
+tui_start "$BIN" --cloud sandbox
+check "home lists the connection" tui_wait "sales_lake"
+check "... with its actions" tui_wait "Check prerequisites"
+tui_snap "$CAP/home.txt"
+check "... Edit" grep -q "Edit" "$CAP/home.txt"
+check "... Remove" grep -q "Remove" "$CAP/home.txt"
+tui_keys Down Down Enter
+check "Check prerequisites runs the check" tui_wait "Prerequisites of sales_lake (refused)" 100
+check "... its findings on screen" tui_wait "[FAIL] Storage Blob Data Contributor on the storage account (you)"
+tui_keys Enter
+check "back home, told how it went" tui_wait "Check prerequisites sales_lake: not done (see the report)."
+tui_keys Down Down Down Down Enter
+check "Remove asks first" tui_wait "sales_lake is not removed yet (cancelled)" 100
+check "... with the confirmation as follow-up 1" tui_wait "1  Yes, remove sales_lake"
+tui_keys 1
+check "removed" tui_wait "Removed the connection sales_lake (done)" 100
+tui_keys Enter
+check "home says there is none" tui_wait "No connections yet"
+tui_text "q"
+expect_eq "home quits: exit 0" 0 "$(tui_wait_exit)"
+expect_eq "the store has no connection" "[]" "$("$BIN" connection list --output json)"
+assert_no_secrets "$OUT/state/synwiz/synwiz.log" "$OUT/state/synwiz/drafts" "$OUT/config" "$CAP" \
+  "$OUT/last.out"
+test_done
