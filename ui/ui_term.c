@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -627,6 +628,18 @@ static bool read_signal(struct ui_event *ev)
   return got;
 }
 
+/* The terminal went away without a SIGHUP reaching us: the pty was closed under us (a tmux
+ * server killed; an SSH session torn down while the signal was not delivered to us).
+ * poll() then reports a hang-up or an error on the terminal and get_wch() finds nothing to
+ * read, for ever: without this check the loop spun at full CPU with nobody to see it. */
+static bool terminal_gone(void)
+{
+  struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+  if (poll(&p, 1, 0) != 1)
+    return false;
+  return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeout_ms)
 {
   struct ui_event ev = { UI_EV_NONE, 0, false };
@@ -658,6 +671,8 @@ struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeo
     ev.kind = rc == KEY_CODE_YES && wc == KEY_RESIZE ? UI_EV_RESIZE : UI_EV_KEY;
     ev.key = (int)wc;
     ev.is_code = rc == KEY_CODE_YES;
+  } else if (terminal_gone()) {
+    ev.kind = UI_EV_HUP; /* as SIGHUP: the answers are saved as a draft, then synwiz ends */
   }
   return ev;
 }

@@ -99,6 +99,10 @@ static int write_record(struct wizard *w, const char *path)
   return 0;
 }
 
+/* Set when a wizard ended because the terminal hung up: the home screen that opened it must
+ * end too (the SSH link is gone), not draw itself again on a terminal nobody reads. */
+static bool hung_up;
+
 /* The screens; term may be an open terminal (home) or NULL (open one here). */
 static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, struct wizard *w,
                        const struct wizard_opts *o, char **ref_draft, bool unattended)
@@ -129,6 +133,7 @@ static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, s
       wiz_draft_remove(*ref_draft); /* the draft became the real thing */
     return wiz_outcome_exit(wiz_last_outcome(w));
   case UI_END_HANGUP:
+    hung_up = true;
     if (*ref_draft)
       cli_error("the terminal hung up; the answers are saved as the draft %s (synwiz resume %s)",
                 *ref_draft, *ref_draft);
@@ -489,6 +494,10 @@ int wizard_home(const struct wizard_hosts *hosts)
     free(hf);
     if (c.kind == UI_HOME_QUIT) {
       exit_code = c.hangup ? CLI_EXIT_CANCELLED : CLI_EXIT_DONE;
+      break;
+    }
+    if (hung_up) {
+      exit_code = CLI_EXIT_CANCELLED;
       break;
     }
     (void)rc;
