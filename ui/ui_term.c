@@ -319,6 +319,11 @@ int ui_put(struct ui_term *t, int y, int x, int width, const char *s, enum ui_el
 {
   if (!s || width <= 0 || y < 0 || y >= LINES)
     return 0;
+  /* Text that does not fit ends with an ellipsis, so a cut name is never mistaken for a
+   * whole one (one-column calls draw glyphs: nothing to mark there). */
+  bool cut = width > 1 && ui_width(s) > width;
+  if (cut)
+    width--;
   attrset(t->attrs[e]);
   move(y, x);
   mbstate_t st;
@@ -349,6 +354,13 @@ int ui_put(struct ui_term *t, int y, int x, int width, const char *s, enum ui_el
     used += cw;
     p += n;
     left -= n;
+  }
+  if (cut) {
+    if (t->utf8)
+      addnwstr(L"\u2026", 1);
+    else
+      addch('~');
+    used++;
   }
   attrset(A_NORMAL);
   return used;
@@ -385,6 +397,36 @@ void ui_box(struct ui_term *t, int y, int x, int h, int w, enum ui_elem e)
   }
 }
 
+/* The bytes of `s` (at most `len`) that fit in `width` columns, whole characters only; a cut
+ * after a '/' in the second half is preferred, so an Azure resource id breaks between its
+ * segments. At least one character, so wrapping always moves on. */
+static size_t fit_bytes(const char *s, size_t len, int width)
+{
+  mbstate_t st;
+  memset(&st, 0, sizeof(st));
+  size_t at = 0, slash = 0;
+  int used = 0;
+  while (at < len) {
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, s + at, len - at, &st);
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+      memset(&st, 0, sizeof(st));
+      n = 1;
+      wc = L'?';
+    }
+    int cw = wcwidth(wc);
+    if (cw < 0)
+      cw = 1;
+    if (used + cw > width && at > 0)
+      break;
+    used += cw;
+    at += n;
+    if (wc == L'/' && used > width / 2)
+      slash = at;
+  }
+  return at < len && slash ? slash : at;
+}
+
 int ui_wrap(const char *s, int width, char **out, int max)
 {
   int lines = 0;
@@ -417,6 +459,13 @@ int ui_wrap(const char *s, int width, char **out, int max)
         break;
     }
     const char *stop = last_fit ? last_fit : end;
+    size_t first = strcspn(p, " ");
+    if (stop == p + first) { /* the line is one word: cut an overlong one at the width */
+      char *word = xstrndup(p, first);
+      if (ui_width(word) > width)
+        stop = p + fit_bytes(p, first, width);
+      free(word);
+    }
     if (out && lines < max) {
       char *line = xstrndup(p, (size_t)(stop - p));
       out[lines] = line;

@@ -42,6 +42,8 @@ struct ui {
   const char *newname_msg;
   /* report */
   int report_top;
+  int report_rows;   /* the report's height when last drawn */
+  int report_bottom; /* the last row the report's findings use */
   bool finish_ran;
   char *note; /* a transient line for the status bar */
   bool note_error;
@@ -554,6 +556,26 @@ static void draw_value(struct ui *u, size_t f, int y, bool focus)
   free(disp);
 }
 
+/* An item's row in a list: its label, then why it is refused or its detail. */
+static void item_line(struct ui *u, const struct wiz_item *it, struct strbuf *sb)
+{
+  size_t f = u->list_field;
+  const struct wiz_field *fd = FLD(u, f);
+  if (fd->kind == WIZ_KIND_MULTI)
+    strbuf_printf(sb, "[%s] ", wiz_multi_has(u->w, f, it->id) ? "x" : " ");
+  if (fd->kind == WIZ_KIND_MAPPING && !u->map_attr) {
+    const char *col = wiz_map_get(u->w, f, it->id);
+    const char *type = wiz_item_attr(it, "type");
+    strbuf_printf(sb, "%-20s %-8s -> %s", it->label, type ? type : "", col ? col : "(not mapped)");
+  } else {
+    strbuf_puts(sb, it->label);
+    if (it->invalid_reason)
+      strbuf_printf(sb, "  (refused: %s)", it->invalid_reason);
+    else if (it->detail && strcmp(it->detail, it->label) != 0)
+      strbuf_printf(sb, "  %s", it->detail);
+  }
+}
+
 static void draw_list(struct ui *u, int anchor_y)
 {
   struct ui_term *t = u->t;
@@ -622,6 +644,29 @@ static void draw_list(struct ui *u, int anchor_y)
   if ((int)(u->sel - u->top) >= avail)
     u->top = u->sel - (size_t)avail + 1;
   const struct wiz_list *items = wiz_items(u->w, f, u->list_src);
+  /* The chosen row in full at the box's foot when it does not fit on its row: why an item
+   * is refused, or which storage account it is, must be readable, not cut. */
+  if (n && rows[u->sel] != ROW_CREATE && avail > 6) {
+    const struct wiz_item *it = &items->items[rows[u->sel]];
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    item_line(u, it, &sb);
+    if (ui_width(sb.buf) > w - 4) {
+      char *lines[3];
+      int nl = ui_wrap(sb.buf, w - 4, lines, 3);
+      if (nl > 3)
+        nl = 3;
+      avail -= nl + 1;
+      for (int k = 0; k < nl; k++) {
+        ui_put(t, y + h - 1 - nl + k, x + 2, w - 4, lines[k],
+               it->invalid_reason ? UI_REFUSED : UI_INFO);
+        free(lines[k]);
+      }
+    }
+    strbuf_done(&sb);
+  }
+  if ((int)(u->sel - u->top) >= avail)
+    u->top = u->sel - (size_t)avail + 1;
   for (size_t i = u->top; i < n && (int)(i - u->top) < avail; i++) {
     int r = row + (int)(i - u->top);
     bool sel = i == u->sel;
@@ -635,20 +680,7 @@ static void draw_list(struct ui *u, int anchor_y)
     const struct wiz_item *it = &items->items[rows[i]];
     struct strbuf sb;
     strbuf_init(&sb, 0);
-    if (fd->kind == WIZ_KIND_MULTI)
-      strbuf_printf(&sb, "[%s] ", wiz_multi_has(u->w, f, it->id) ? "x" : " ");
-    if (fd->kind == WIZ_KIND_MAPPING && !u->map_attr) {
-      const char *col = wiz_map_get(u->w, f, it->id);
-      const char *type = wiz_item_attr(it, "type");
-      strbuf_printf(&sb, "%-20s %-8s -> %s", it->label, type ? type : "",
-                    col ? col : "(not mapped)");
-    } else {
-      strbuf_puts(&sb, it->label);
-      if (it->invalid_reason)
-        strbuf_printf(&sb, "  (refused: %s)", it->invalid_reason);
-      else if (it->detail && strcmp(it->detail, it->label) != 0)
-        strbuf_printf(&sb, "  %s", it->detail);
-    }
+    item_line(u, it, &sb);
     ui_put(t, r, x + 2, w - 4, sb.buf,
            sel                  ? UI_SELECTION
            : it->invalid_reason ? UI_REFUSED
@@ -750,15 +782,26 @@ static void draw_review(struct ui *u)
       char *disp = wiz_display(u->w, f);
       const char *msg = NULL;
       enum wiz_check c = wiz_check(u->w, f, &msg, NULL);
+      /* A long label wraps in its column (the review is where every answer is read). */
+      char *labels[3];
+      int nl = ui_wrap(label_of(fd), value_x() - 6, labels, 3);
+      if (nl > 3)
+        nl = 3;
       if (row >= 3 && row <= bottom) {
-        ui_put(t, row, 4, value_x() - 6, label_of(fd), UI_LABEL);
         int used = ui_put(t, row, value_x(), value_w(), *disp ? disp : "-", UI_NORMAL);
         if (c == WIZ_CHECK_ERROR || c == WIZ_CHECK_PENDING)
           ui_put(t, row, value_x() + used + 2, value_w() - used - 2, msg ? msg : "invalid",
                  UI_ERROR);
       }
+      for (int k = 0; k < nl; k++) {
+        if (row >= 3 && row <= bottom)
+          ui_put(t, row, 4, value_x() - 6, labels[k], UI_LABEL);
+        free(labels[k]);
+        row++;
+      }
+      if (nl == 0)
+        row++;
       free(disp);
-      row++;
     }
     row++;
   }
@@ -810,79 +853,90 @@ static void draw_progress(struct ui *u)
   }
 }
 
+/* One report paragraph, word-wrapped at the screen's width (never cut: a report is where the
+ * user reads what Azure said and what to do), from row *row on, shown only between the
+ * report's top and bottom rows; *row advances past it either way so scrolling works. */
+static void report_text(struct ui *u, int *row, int x, const char *text, enum ui_elem e)
+{
+  int bottom = u->report_bottom, width = COLS - x - 1;
+  if (width < 10)
+    width = 10;
+  char *lines[24];
+  int n = ui_wrap(text, width, lines, 24);
+  for (int k = 0; k < n && k < 24; k++) {
+    if (*row >= 3 && *row <= bottom)
+      ui_put(u->t, *row, x, width, lines[k], e);
+    (*row)++;
+    free(lines[k]);
+  }
+  if (n == 0)
+    (*row)++;
+}
+
 static void draw_report(struct ui *u)
 {
   struct ui_term *t = u->t;
   const struct wiz_report *r = wiz_job_report(u->w);
   if (!r)
     return;
-  int row = 3 - u->report_top, bottom = LINES - 4;
+  /* The follow-ups (what to do next) stay in view below the findings, which scroll. */
+  size_t nf = r->n_followups < 9 ? r->n_followups : 9;
+  u->report_bottom = LINES - 4 - (nf ? (int)nf + 1 : 0);
+  int row = 3 - u->report_top, bottom = u->report_bottom;
   enum ui_elem te = r->outcome == WIZ_OUTCOME_DONE        ? UI_OK
                     : r->outcome == WIZ_OUTCOME_CANCELLED ? UI_WARNING
                                                           : UI_ERROR;
   char *head = xasprintf("%s (%s)", r->title, wiz_outcome_name(r->outcome));
-#define LINE(x, text, e)                              \
-  do {                                                \
-    if (row >= 3 && row <= bottom)                    \
-      ui_put(t, row, (x), COLS - (x)-1, (text), (e)); \
-    row++;                                            \
-  } while (0)
-  LINE(1, head, te);
+  report_text(u, &row, 1, head, te);
   free(head);
   if (r->summary)
-    LINE(1, r->summary, UI_NORMAL);
+    report_text(u, &row, 1, r->summary, UI_NORMAL);
   row++;
   for (size_t i = 0; i < r->n_findings; i++) {
     const struct wiz_finding *f = &r->findings[i];
     static const char *const tags[] = { "[PASS]", "[FAIL]", "[WARN]", "[INFO]" };
     static const enum ui_elem el[] = { UI_OK, UI_ERROR, UI_WARNING, UI_INFO };
-    if (row >= 3 && row <= bottom) {
+    if (row >= 3 && row <= bottom)
       ui_put(t, row, 1, 6, tags[f->status], el[f->status]);
-      ui_put(t, row, 8, COLS - 9, f->title, UI_LABEL_FOCUS);
-    }
-    row++;
+    report_text(u, &row, 8, f->title, UI_LABEL_FOCUS);
     if (f->scope) {
       char *s = xasprintf("scope: %s", f->scope);
-      LINE(8, s, UI_NORMAL);
+      report_text(u, &row, 8, s, UI_NORMAL);
       free(s);
     }
-    if (f->detail) {
-      char *lines[8];
-      int n = ui_wrap(f->detail, COLS - 10, lines, 8);
-      for (int k = 0; k < n && k < 8; k++) {
-        LINE(8, lines[k], UI_NORMAL);
-        free(lines[k]);
-      }
-    }
+    if (f->detail)
+      report_text(u, &row, 8, f->detail, UI_NORMAL);
     if (f->why) {
       char *s = xasprintf("why: %s", f->why);
-      char *lines[4];
-      int n = ui_wrap(s, COLS - 10, lines, 4);
-      for (int k = 0; k < n && k < 4; k++) {
-        LINE(8, lines[k], UI_INFO);
-        free(lines[k]);
-      }
+      report_text(u, &row, 8, s, UI_INFO);
       free(s);
     }
   }
   if (r->n_plan) {
     row++;
-    LINE(1, "Dry run: the calls that would be made, in order:", UI_LABEL_FOCUS);
+    report_text(u, &row, 1, "Dry run: the calls that would be made, in order:", UI_LABEL_FOCUS);
     for (size_t i = 0; i < r->n_plan; i++) {
       char *s = xasprintf("%zu. %s", i + 1, r->plan[i]);
-      LINE(3, s, UI_NORMAL);
+      report_text(u, &row, 3, s, UI_NORMAL);
       free(s);
     }
   }
-  if (r->n_followups) {
-    row++;
-    for (size_t i = 0; i < r->n_followups && i < 9; i++) {
+  /* The report's length, for the scroll keys: the last page shows its end, no further. */
+  u->report_rows = row + u->report_top - 3;
+  if (nf) {
+    int y = bottom + 1;
+    int below = u->report_rows - u->report_top - (bottom - 3 + 1);
+    if (below > 0) {
+      char *more = xasprintf("(PgDn: %d more line%s of the report)", below, below == 1 ? "" : "s");
+      ui_put(t, y, 1, COLS - 2, more, UI_INFO);
+      free(more);
+    }
+    for (size_t i = 0; i < nf; i++) {
       char *s = xasprintf("%zu  %s", i + 1, r->followups[i].label);
-      LINE(3, s, UI_KEY_LABEL);
+      ui_put(t, y + 1 + (int)i, 3, COLS - 4, s, UI_KEY_LABEL);
       free(s);
     }
   }
-#undef LINE
 }
 
 static void draw_too_small(struct ui *u)
@@ -1315,7 +1369,10 @@ static void key_report(struct ui *u, enum ui_req req, int ch)
     return;
   }
   if (req == REQ_PAGE_DOWN || req == REQ_NEXT_FIELD) {
+    int page = u->report_bottom - 3 + 1, last = u->report_rows - page;
     u->report_top += req == REQ_PAGE_DOWN ? 10 : 1;
+    if (u->report_top > last)
+      u->report_top = last > 0 ? last : 0;
   } else if ((req == REQ_PAGE_UP || req == REQ_PREV_FIELD) && u->report_top > 0) {
     u->report_top -= req == REQ_PAGE_UP ? (u->report_top < 10 ? u->report_top : 10) : 1;
   } else if (req == REQ_NEXT_STEP || req == REQ_ENTER || req == REQ_CLOSE) {
