@@ -72,7 +72,15 @@ tui_new_server() {
 
 tui_keys() { $T send-keys -t t "$@"; }
 tui_text() { $T send-keys -t t -l -- "$1"; }
-tui_snap() { $T capture-pane -t t -p >"$1"; }
+# With SYNWIZ_SCREENSHOTS=DIR (scripts/screenshots.sh), every snap also keeps the screen with
+# its colours as DIR/<test>--<snap>.ans: the README's pictures come from these very runs.
+tui_snap() {
+  $T capture-pane -t t -p >"$1"
+  if [ -n "${SYNWIZ_SCREENSHOTS:-}" ]; then
+    mkdir -p "$SYNWIZ_SCREENSHOTS"
+    $T capture-pane -t t -p -e -N >"$SYNWIZ_SCREENSHOTS/$TEST_NAME--$(basename "$1" .txt).ans"
+  fi
+}
 tui_snap_ansi() { $T capture-pane -t t -p -e -N >"$1"; }
 tui_status() { $T display -p -t t '#{pane_dead}:#{pane_dead_status}'; }
 tui_resize() { $T resize-window -t t -x "$1" -y "$2"; }
