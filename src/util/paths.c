@@ -69,8 +69,12 @@ static char *exe_share_dir(void)
   char *slash = strrchr(exe, '/');
   if (!slash)
     return NULL;
-  *slash = '\0';
-  char *dir = xasprintf("%s/../share/synwiz", exe);
+  *slash = '\0'; /* PREFIX/bin */
+  slash = strrchr(exe, '/');
+  if (!slash)
+    return NULL;
+  *slash = '\0'; /* PREFIX: the paths synwiz prints name no "bin/.." */
+  char *dir = xasprintf("%s/share/synwiz", exe);
   if (is_data_dir(dir))
     return dir;
   free(dir);
