@@ -188,6 +188,8 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
       wiz_report_print(wiz_job_report(w), stdout);
       if (write_record(w, o->record) != 0)
         return CLI_EXIT_USAGE;
+      if (out == WIZ_OUTCOME_DONE && *ref_draft)
+        wiz_draft_remove(*ref_draft); /* resumed headless: the draft became the real thing */
       return wiz_outcome_exit(out);
     }
     if (!interactive_ok) {
@@ -212,8 +214,14 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
 }
 
 static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, const char *form_id,
-                    const struct wizard_opts *o, json_t *draft, const char *draft_name)
+                    const struct wizard_opts *opts, json_t *draft, const char *draft_name)
 {
+  /* A draft saved while editing resumes editing the same saved thing (its answers first,
+   * then the draft's), never as a new one that would collide with it. */
+  struct wizard_opts oo = *opts;
+  const struct wizard_opts *o = &oo;
+  if (!oo.edit && draft)
+    oo.edit = json_string_value(json_object_get(draft, "edit"));
   struct strbuf why;
   strbuf_init(&why, 0);
   struct wiz_host *host = hosts->open(hosts->ctx, form_id, o->dry_run, &why);
@@ -238,7 +246,11 @@ static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, cons
     json_t *answers =
         hosts->edit ? hosts->edit(hosts->ctx, host, form_id, o->edit, &ew, &exit_code) : NULL;
     if (!answers) {
-      cli_error("cannot edit '%s': %s", o->edit, ew.len ? ew.buf : "not supported here");
+      if (draft && !opts->edit)
+        cli_error("the draft %s edits '%s', which cannot be opened: %s", draft_name, o->edit,
+                  ew.len ? ew.buf : "not supported here");
+      else
+        cli_error("cannot edit '%s': %s", o->edit, ew.len ? ew.buf : "not supported here");
       strbuf_done(&ew);
       wiz_delete(w);
       wiz_form_delete(form);
@@ -246,6 +258,7 @@ static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, cons
       return exit_code;
     }
     strbuf_reset(&ew);
+    wiz_set_editing(w, o->edit);
     if (wiz_apply_answers(w, answers, false, &ew) != WIZ_OK)
       fprintf(stderr, "synwiz: the saved '%s' has answers this form no longer knows:\n%s", o->edit,
               ew.buf);

@@ -378,6 +378,8 @@ enum wiz_result wiz_draft_save(struct wizard *w, const char *name, char **out_na
                 "step", step_id, "saved", stamp, "answers", wiz_answers_to_json(w, WIZ_JSON_DRAFT));
   if (focus < form->n_fields)
     json_object_set_new(doc, "focus", json_string(form->fields[focus].id));
+  if (wiz_editing(w))
+    json_object_set_new(doc, "edit", json_string(wiz_editing(w)));
   char *path = draft_path(name);
   enum wiz_result rc = write_json(path, doc);
   free(path);

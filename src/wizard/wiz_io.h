@@ -17,7 +17,8 @@
  * {"env": NAME} (the variable it came from, else the form's env_hint, else SYNWIZ_<ID>).
  * Draft: {"synwiz_draft": 1, "name", "form", "step", "focus", "saved", "answers"} where the
  * answers hold pickers as {"id", "label", "detail", "attrs"} (shown without a reload) and
- * no secret at all (a reference to a variable is kept: it is not a secret).
+ * no secret at all (a reference to a variable is kept: it is not a secret); "edit" names
+ * the saved thing the wizard was editing (wiz_editing()), absent for a new one.
  */
 #ifndef SYNWIZ_WIZARD_WIZ_IO_H
 #define SYNWIZ_WIZARD_WIZ_IO_H

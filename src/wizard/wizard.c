@@ -50,6 +50,7 @@ struct wizard {
   size_t focus;
   char *status;
   bool unattended;
+  char *editing; /* the saved thing's name in edit mode, or NULL */
   struct wiz_job *job;
   enum wiz_job_state job_state;
   char *job_label;
@@ -358,6 +359,7 @@ void wiz_delete(struct wizard *w)
   }
   free(w->fs);
   free(w->status);
+  free(w->editing);
   free(w->job_label);
   free(w->progress_status);
   wiz_report_delete(w->report);
@@ -986,6 +988,17 @@ void wiz_set_status(struct wizard *w, const char *fmt, ...)
 void wiz_set_unattended(struct wizard *w, bool on)
 {
   w->unattended = on;
+}
+
+void wiz_set_editing(struct wizard *w, const char *name)
+{
+  free(w->editing);
+  w->editing = name ? xstrdup(name) : NULL;
+}
+
+const char *wiz_editing(const struct wizard *w)
+{
+  return w->editing;
 }
 
 bool wiz_unattended(const struct wizard *w)

@@ -119,6 +119,10 @@ const char *wiz_status(const struct wizard *w);
 void wiz_set_status(struct wizard *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void wiz_set_unattended(struct wizard *w, bool on);
 bool wiz_unattended(const struct wizard *w);
+/** The saved thing this wizard edits (NULL: it makes a new one). A draft keeps it, so that
+ * resuming the draft edits the same thing instead of making a second one. */
+void wiz_set_editing(struct wizard *w, const char *name);
+const char *wiz_editing(const struct wizard *w);
 
 /* --- picker loads --- */
 /** Start the loads the current step's visible, enabled pickers need. */

@@ -50,6 +50,32 @@ expect_eq "cancelled: exit 1" 1 "$(tui_wait_exit)"
 expect_eq "the other edit stands (revision 2)" "admins_and_contributors 2" \
   "$(jn "$CAP/show.json" 'j.audience+" "+j.revision')"
 
+# A draft saved while editing resumes the edit: Save updates the connection, not a new one
+# (which would be refused: its name is taken).
+tui_new_server
+tui_start "$BIN" --cloud sandbox connection edit sales_lake
+check "edit opens again" tui_wait "Display name *            sales_lake"
+tui_keys F2
+check "a draft of the edit is saved" tui_wait "Resume with: synwiz resume" 50
+tui_keys C-x
+tui_wait "Cancel the wizard" >/dev/null
+tui_text "y"
+expect_eq "cancelled with the draft kept: exit 1" 1 "$(tui_wait_exit 50)"
+DRAFT=$(basename "$(ls "$OUT"/state/synwiz/drafts/connection-*.json)" .json)
+expect_eq "the draft names the connection it edits" "sales_lake" \
+  "$(jn "$OUT/state/synwiz/drafts/$DRAFT.json" j.edit)"
+printf '{"audience": "admins"}' >"$CAP/back.json"
+"$BIN" --cloud sandbox resume --answers "$CAP/back.json" --non-interactive "$DRAFT" \
+  >"$CAP/resume-edit.out" 2>&1
+expect_eq "resumed headless, it saves: exit 0" 0 $?
+"$BIN" connection show sales_lake --output json >"$CAP/show3.json"
+expect_eq "... as an update of sales_lake (revision 3)" "admins 3" \
+  "$(jn "$CAP/show3.json" 'j.audience+" "+j.revision')"
+expect_eq "... the draft is gone (it became the real thing)" "" \
+  "$(ls "$OUT"/state/synwiz/drafts/ 2>/dev/null)"
+expect_eq "... and no second connection" 1 \
+  "$("$BIN" connection list --output json | node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>process.stdout.write(String(JSON.parse(d).length)))')"
+
 # The home screen: the wizards (2 rows), then the connection's actions.
 tui_new_server
 tui_start "$BIN" --cloud sandbox
