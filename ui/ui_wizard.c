@@ -42,6 +42,9 @@ struct ui {
   const char *newname_msg;
   /* report */
   int report_top;
+  /* Next was pressed while a field's check (a name looked up in Azure) was still running:
+   * the step moves on by itself when the check answers, or shows its message. */
+  bool next_waiting;
   int report_rows;   /* the report's height when last drawn */
   int report_bottom; /* the last row the report's findings use */
   bool finish_ran;
@@ -1138,6 +1141,17 @@ static void start_action(struct ui *u, const char *action, const char *label)
   }
 }
 
+static void try_next(struct ui *u)
+{
+  enum wiz_result rc = wiz_next(u->w);
+  u->next_waiting = rc == WIZ_E_BUSY;
+  if (rc == WIZ_OK) {
+    u->scroll = 0;
+    if (wiz_on_review(u->w) && u->o->unattended)
+      start_action(u, NULL, NULL);
+  }
+}
+
 static void next_step(struct ui *u)
 {
   if (wiz_on_review(u->w)) {
@@ -1145,11 +1159,7 @@ static void next_step(struct ui *u)
     return;
   }
   set_note(u, false, NULL);
-  if (wiz_next(u->w) == WIZ_OK) {
-    u->scroll = 0;
-    if (wiz_on_review(u->w) && u->o->unattended)
-      start_action(u, NULL, NULL);
-  }
+  try_next(u);
 }
 
 /* ---------- keys ---------- */
@@ -1395,6 +1405,7 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
 {
   enum ui_req req = ui_key_request(ev->key, ev->is_code);
   int ch = ev->key;
+  u->next_waiting = false; /* any key takes over from a Next that waited for a check */
   if (COLS < MIN_COLS || LINES < MIN_ROWS) {
     /* Too small: only Cancel works, so nothing changes behind the message. */
     if (req == REQ_CANCEL)
@@ -1472,6 +1483,8 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
 
 static bool animating(struct ui *u)
 {
+  if (u->next_waiting)
+    return true;
   if (u->mode == M_PROGRESS)
     return wiz_job_progress_now(u->w)->fraction < 0;
   if (wiz_on_review(u->w) || wiz_step(u->w) >= u->form->n_steps)
@@ -1510,6 +1523,8 @@ enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_
   while (!u.done) {
     if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE)
       u.mode = M_REPORT;
+    if (u.next_waiting && u.mode == M_STEP && !wiz_on_review(w))
+      try_next(&u);
     draw(&u);
     struct ui_event ev = ui_term_next(t, wiz_get_host(w), animating(&u) ? 150 : -1);
     switch (ev.kind) {

@@ -33,6 +33,7 @@ struct fake_host {
   char *fail_source;
   int fail_count;
   enum wiz_outcome outcome;
+  bool check_released; /* the name "slow_name" is being checked until ":release check" */
   struct event *ev;
   size_t n_ev, cap_ev;
   struct strbuf calls;
@@ -343,6 +344,12 @@ static enum wiz_check fh_check(void *ctx, const char *rule, const char *field_id
   const char *v = wiz_answers_text(answers, field_id);
   if (!v)
     return WIZ_CHECK_OK;
+  struct fake_host *h = ctx;
+  if (strcmp(rule, "connection_name_unique") == 0 && strcasecmp(v, "slow_name") == 0 &&
+      !h->check_released) {
+    strbuf_puts(msg, "Checking that the name is free...");
+    return WIZ_CHECK_PENDING;
+  }
   if (strcmp(rule, "connection_name_unique") == 0 && strcasecmp(v, "sales_lake") == 0) {
     strbuf_printf(msg, "A connection named \"%s\" already exists.", v);
     return WIZ_CHECK_ERROR;
@@ -482,6 +489,10 @@ void fake_host_hold(struct fake_host *h, bool on)
 int fake_host_release(struct fake_host *h, const char *source, bool fail)
 {
   int n = 0;
+  if (strcmp(source, "check") == 0) {
+    h->check_released = true;
+    return 1;
+  }
   for (size_t i = 0; i < h->n_ev;) {
     struct event *e = &h->ev[i];
     bool match = (e->kind == EV_JOB && strcmp(source, "job") == 0) ||

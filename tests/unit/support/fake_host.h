@@ -25,7 +25,8 @@ void fake_host_set_delay(struct fake_host *h, int ms);
 void fake_host_fail(struct fake_host *h, const char *source, int count);
 void fake_host_hold(struct fake_host *h, bool on);
 /** Hold mode: deliver (or fail) every held load of `source` ("job" = advance the action one
- * phase). Returns how many were released. */
+ * phase; "check" = end the check of the connection name "slow_name", which is pending until
+ * then). Returns how many were released. */
 int fake_host_release(struct fake_host *h, const char *source, bool fail);
 /** Everything the host was asked, one line each ("load subscriptions", "action ..."). */
 const char *fake_host_calls(const struct fake_host *h);
