@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define FIELD(name, required)                                \
@@ -45,13 +44,9 @@ void store_connection_done(struct store_connection *c)
   store_connection_init(c);
 }
 
-void store_connection_list_done(struct store_connection_list *list)
+static void done(void *rec)
 {
-  for (size_t i = 0; i < list->n; i++)
-    store_connection_done(&list->items[i]);
-  free(list->items);
-  list->items = NULL;
-  list->n = 0;
+  store_connection_done(rec);
 }
 
 const char *store_audience_name(enum store_audience audience)
@@ -89,8 +84,9 @@ json_t *store_connection_to_json(const struct store_connection *c)
   return obj;
 }
 
-static enum app_result from_json(struct store *s, json_t *j, struct store_connection *c)
+static enum app_result from_json(struct store *s, json_t *j, void *rec)
 {
+  struct store_connection *c = rec;
   store_connection_init(c);
   const char *bad = NULL;
   json_t *pl = json_object_get(j, "private_link");
@@ -179,8 +175,9 @@ static bool container_ok(const char *s)
   return true;
 }
 
-static enum app_result validate(struct store *s, const struct store_connection *c)
+static enum app_result validate(struct store *s, const void *rec)
 {
+  const struct store_connection *c = rec;
   const char *missing = store_fields_missing(fields, N_FIELDS, c);
   if (missing && strcmp(missing, "agreed_at") == 0)
     return store_fail(s, APP_INVALID,
@@ -240,211 +237,7 @@ enum app_result store_connection_require_admin(struct store *s, const char *verb
   return rc ? rc : require_admin(s, verb);
 }
 
-/* ---- reading ---- */
-
-static int by_name(const void *a, const void *b)
-{
-  const struct store_connection *x = a, *y = b;
-  return store_name_cmp(x->display_name, y->display_name);
-}
-
-enum app_result store_connection_list(struct store *s, struct store_connection_list *out)
-{
-  memset(out, 0, sizeof(*out));
-  store_clear_message(s);
-  enum app_result rc = store_refresh_roles(s);
-  if (rc == APP_OK)
-    rc = store_require_member(s);
-  struct store_rec_set set = { 0 };
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &set);
-  if (rc)
-    return rc;
-  out->items = xcalloc(set.n ? set.n : 1, sizeof(out->items[0]));
-  for (size_t i = 0; i < set.n && rc == APP_OK; i++) {
-    struct store_connection c;
-    rc = from_json(s, set.items[i].json, &c);
-    if (rc)
-      break;
-    if (!visible(s, c.audience)) {
-      store_connection_done(&c);
-      continue;
-    }
-    if (store_current_role(s) != STORE_ROLE_ADMIN)
-      redact(&c);
-    out->items[out->n++] = c;
-  }
-  store_rec_set_done(&set);
-  if (rc) {
-    store_connection_list_done(out);
-    return rc;
-  }
-  qsort(out->items, out->n, sizeof(out->items[0]), by_name);
-  return APP_OK;
-}
-
-static enum app_result not_found(struct store *s, const char *what)
-{
-  return store_fail(s, APP_NOT_FOUND, "There is no connection '%s' in this store%s.", what,
-                    store_current_role(s) == STORE_ROLE_ADMIN ? "" : " that is shared with you");
-}
-
-enum app_result store_connection_get(struct store *s, const char *id, struct store_connection *out)
-{
-  store_connection_init(out);
-  store_clear_message(s);
-  enum app_result rc = store_refresh_roles(s);
-  if (rc == APP_OK)
-    rc = store_require_member(s);
-  json_t *j = NULL;
-  if (rc == APP_OK)
-    rc = store_rec_load(s, STORE_KIND_CONNECTION, id, &j);
-  if (rc == APP_NOT_FOUND)
-    return not_found(s, id ? id : "");
-  if (rc == APP_OK)
-    rc = from_json(s, j, out);
-  json_decref(j);
-  if (rc)
-    return rc;
-  if (!visible(s, out->audience)) {
-    store_connection_done(out);
-    return not_found(s, id);
-  }
-  if (store_current_role(s) != STORE_ROLE_ADMIN)
-    redact(out);
-  return APP_OK;
-}
-
-enum app_result store_connection_find(struct store *s, const char *name,
-                                      struct store_connection *out)
-{
-  store_connection_init(out);
-  struct store_connection_list list;
-  enum app_result rc = store_connection_list(s, &list);
-  if (rc)
-    return rc;
-  rc = not_found(s, name ? name : "");
-  for (size_t i = 0; i < list.n; i++) {
-    if (store_name_equal(list.items[i].display_name, name)) {
-      *out = list.items[i];
-      store_connection_init(&list.items[i]);
-      store_clear_message(s);
-      rc = APP_OK;
-      break;
-    }
-  }
-  store_connection_list_done(&list);
-  return rc;
-}
-
-/* ---- changing ---- */
-
-/* Under the lock: fail when another connection than `self_id` is called `name`. */
-static enum app_result check_unique(struct store *s, const struct store_rec_set *set,
-                                    const char *name, const char *self_id)
-{
-  for (size_t i = 0; i < set->n; i++) {
-    const char *other = store_json_get_str(set->items[i].json, "display_name");
-    if (store_name_equal(other, name) && (!self_id || strcmp(set->items[i].id, self_id) != 0))
-      return store_fail(s, APP_NAME_TAKEN,
-                        "A connection named '%s' already exists in this store (names are "
-                        "compared without regard to case); choose another display name.",
-                        other);
-  }
-  return APP_OK;
-}
-
-static json_t *find_rec(const struct store_rec_set *set, const char *id)
-{
-  for (size_t i = 0; id && i < set->n; i++) {
-    if (store_name_equal(set->items[i].id, id))
-      return set->items[i].json;
-  }
-  return NULL;
-}
-
-static enum app_result save(struct store *s, struct store_connection *c)
-{
-  json_t *obj = store_connection_to_json(c);
-  enum app_result rc = store_rec_write(s, STORE_KIND_CONNECTION, c->meta.id, obj);
-  json_decref(obj);
-  return rc;
-}
-
-enum app_result store_connection_create(struct store *s, struct store_connection *c)
-{
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  /* The role first: someone who may not create learns nothing about existing names. */
-  rc = require_admin(s, "create");
-  if (rc == APP_OK)
-    rc = validate(s, c);
-  struct store_rec_set set = { 0 };
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &set);
-  if (rc == APP_OK)
-    rc = check_unique(s, &set, c->display_name, NULL);
-  if (rc == APP_OK) {
-    struct store_meta meta = { 0 };
-    store_meta_new(s, &meta);
-    store_meta_done(&c->meta);
-    c->meta = meta;
-    c->redacted = false;
-    rc = save(s, c);
-  }
-  store_rec_set_done(&set);
-  store_unlock(s);
-  return rc;
-}
-
-enum app_result store_connection_update(struct store *s, struct store_connection *c)
-{
-  if (!c->meta.id || c->meta.revision < 1)
-    return store_fail(s, APP_INVALID,
-                      "Only a record read from the store can be updated (it has no id or "
-                      "revision).");
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  rc = require_admin(s, "edit");
-  if (rc == APP_OK && c->redacted)
-    rc = store_fail(s, APP_INVALID, "A connection read without its details cannot be saved.");
-  if (rc == APP_OK)
-    rc = validate(s, c);
-  struct store_rec_set set = { 0 };
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &set);
-  struct store_connection current;
-  store_connection_init(&current);
-  json_t *j = rc ? NULL : find_rec(&set, c->meta.id);
-  if (rc == APP_OK && j)
-    rc = from_json(s, j, &current);
-  if (rc == APP_OK)
-    rc = store_check_revision(s, STORE_KIND_CONNECTION, c->display_name, j ? &current.meta : NULL,
-                              c->meta.revision);
-  if (rc == APP_OK)
-    rc = check_unique(s, &set, c->display_name, current.meta.id);
-  if (rc == APP_OK) {
-    struct store_meta meta = { 0 };
-    store_meta_next(s, &meta, &current.meta);
-    struct store_meta before = c->meta;
-    c->meta = meta;
-    rc = save(s, c);
-    if (rc) {
-      c->meta = before; /* unchanged for the caller, who may retry */
-      store_meta_done(&meta);
-    } else {
-      store_meta_done(&before);
-    }
-  }
-  store_connection_done(&current);
-  store_rec_set_done(&set);
-  store_unlock(s);
-  return rc;
-}
+/* ---- removing ---- */
 
 /* Exports and models whose connection is `id`. */
 static enum app_result find_dependents(struct store *s, const char *id,
@@ -497,54 +290,165 @@ static enum app_result refuse_dependents(struct store *s, const char *name,
   return rc;
 }
 
-enum app_result store_connection_remove(struct store *s, const char *id, long revision,
-                                        struct store_dependent_list *out_dependents)
+/* A connection goes only when no export or model uses it; ctx: the caller's list. */
+static enum app_result check_remove(struct store *s, const void *rec, void *ctx)
 {
-  if (out_dependents)
-    memset(out_dependents, 0, sizeof(*out_dependents));
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  rc = require_admin(s, "remove");
-  json_t *j = NULL;
-  if (rc == APP_OK) {
-    rc = store_rec_load(s, STORE_KIND_CONNECTION, id, &j);
-    if (rc == APP_NOT_FOUND)
-      rc = store_check_revision(s, STORE_KIND_CONNECTION, id ? id : "", NULL, revision);
-  }
-  struct store_connection current;
-  store_connection_init(&current);
-  if (rc == APP_OK)
-    rc = from_json(s, j, &current);
-  if (rc == APP_OK)
-    rc = store_check_revision(s, STORE_KIND_CONNECTION, current.display_name, &current.meta,
-                              revision);
-  struct store_dependent_list deps = { 0 };
-  if (rc == APP_OK)
-    rc = find_dependents(s, current.meta.id, &deps);
+  const struct store_connection *c = rec;
+  struct store_dependent_list *out_dependents = ctx, deps;
+  enum app_result rc = find_dependents(s, c->meta.id, &deps);
   if (rc == APP_OK && deps.n) {
-    rc = refuse_dependents(s, current.display_name, &deps);
+    rc = refuse_dependents(s, c->display_name, &deps);
     if (out_dependents) {
       *out_dependents = deps;
       memset(&deps, 0, sizeof(deps));
     }
   }
-  if (rc == APP_OK)
-    rc = store_rec_unlink(s, STORE_KIND_CONNECTION, current.meta.id);
   store_dependent_list_done(&deps);
-  store_connection_done(&current);
+  return rc;
+}
+
+/* ---- what store_record.c needs to know ---- */
+
+static int by_name(const void *a, const void *b)
+{
+  const struct store_connection *x = a, *y = b;
+  return store_name_cmp(x->display_name, y->display_name);
+}
+
+/* A non-administrator sees the shared connections only, and of those only the name. */
+static bool shown(const struct store *s, void *rec)
+{
+  struct store_connection *c = rec;
+  if (!visible(s, c->audience))
+    return false;
+  if (store_current_role(s) != STORE_ROLE_ADMIN)
+    redact(c);
+  return true;
+}
+
+static void fill_new(void *rec)
+{
+  ((struct store_connection *)rec)->redacted = false;
+}
+
+static json_t *to_file(const void *rec)
+{
+  return store_connection_to_json(rec);
+}
+
+static const struct store_rec_ops connection_ops = {
+  .kind = STORE_KIND_CONNECTION,
+  .size = sizeof(struct store_connection),
+  .meta_offset = offsetof(struct store_connection, meta),
+  .name_offset = offsetof(struct store_connection, display_name),
+  .name_key = "display_name",
+  .name_label = "display name",
+  .unseen_hint = " that is shared with you",
+  .done = done,
+  .from_json = from_json,
+  .to_file = to_file,
+  .validate = validate,
+  .compare = by_name,
+  .require = require_admin,
+  .shown = shown,
+  .fill_new = fill_new,
+  .check_remove = check_remove,
+};
+
+/* ---- reading ---- */
+
+void store_connection_list_done(struct store_connection_list *list)
+{
+  store_rec_items_free(&connection_ops, list->items, list->n);
+  memset(list, 0, sizeof(*list));
+}
+
+enum app_result store_connection_list(struct store *s, struct store_connection_list *out)
+{
+  void *items;
+  enum app_result rc = store_rec_list(s, &connection_ops, &items, &out->n);
+  out->items = items;
+  return rc;
+}
+
+enum app_result store_connection_get(struct store *s, const char *id, struct store_connection *out)
+{
+  /* One file rather than the list: a damaged record elsewhere does not hide this one. */
+  store_connection_init(out);
+  enum app_result rc = store_rec_begin_read(s);
+  json_t *j = NULL;
+  if (rc == APP_OK)
+    rc = store_rec_load(s, STORE_KIND_CONNECTION, id, &j);
+  if (rc == APP_NOT_FOUND)
+    return store_rec_not_found(s, &connection_ops, id ? id : "");
+  if (rc == APP_OK)
+    rc = from_json(s, j, out);
   json_decref(j);
+  if (rc)
+    return rc;
+  if (!shown(s, out)) {
+    store_connection_done(out);
+    return store_rec_not_found(s, &connection_ops, id);
+  }
+  return APP_OK;
+}
+
+enum app_result store_connection_find(struct store *s, const char *name,
+                                      struct store_connection *out)
+{
+  return store_rec_find(s, &connection_ops, NULL, name, out);
+}
+
+/* ---- changing ---- */
+
+enum app_result store_connection_create(struct store *s, struct store_connection *c)
+{
+  return store_rec_create(s, &connection_ops, c);
+}
+
+/* Not store_rec_update(): the role comes with its own verb and the record must not be a
+ * redacted one, both before anything is read; and a conflict names the connection as the
+ * caller knows it. */
+enum app_result store_connection_update(struct store *s, struct store_connection *c)
+{
+  enum app_result rc = store_rec_lock_for_update(s, &c->meta);
+  if (rc)
+    return rc;
+  rc = require_admin(s, "edit");
+  if (rc == APP_OK && c->redacted)
+    rc = store_fail(s, APP_INVALID, "A connection read without its details cannot be saved.");
+  if (rc == APP_OK)
+    rc = validate(s, c);
+  struct store_rec_set set = { 0 };
+  if (rc == APP_OK)
+    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &set);
+  struct store_connection current;
+  store_connection_init(&current);
+  json_t *j = rc ? NULL : store_rec_set_find(&set, c->meta.id);
+  if (rc == APP_OK && j)
+    rc = from_json(s, j, &current);
+  if (rc == APP_OK)
+    rc = store_check_revision(s, STORE_KIND_CONNECTION, c->display_name, j ? &current.meta : NULL,
+                              c->meta.revision);
+  if (rc == APP_OK)
+    rc = store_rec_check_unique(s, &connection_ops, &set, c, current.meta.id);
+  if (rc == APP_OK)
+    rc = store_rec_save_next(s, &connection_ops, c, &current.meta);
+  store_connection_done(&current);
+  store_rec_set_done(&set);
   store_unlock(s);
   return rc;
 }
 
-/* ---- the rules for records that use a connection (exports, models) ---- */
-
-json_t *store_conn_find(const struct store_rec_set *connections, const char *id)
+enum app_result store_connection_remove(struct store *s, const char *id, long revision,
+                                        struct store_dependent_list *out_dependents)
 {
-  return find_rec(connections, id);
+  if (out_dependents)
+    memset(out_dependents, 0, sizeof(*out_dependents));
+  return store_rec_remove(s, &connection_ops, id, revision, out_dependents);
 }
+
+/* ---- the rules for records that use a connection (exports, models) ---- */
 
 static bool conn_shared(json_t *conn)
 {

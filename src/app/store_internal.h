@@ -5,7 +5,8 @@
  * re-reads the roles), the checks, store_rec_write() or store_rec_unlink(), store_unlock().
  * Every store_rec_* reader works with or without the lock. Records are handled here as
  * Jansson objects; the typed modules convert them to and from their structs with the
- * field tables below.
+ * field tables below, and describe their structs (struct store_rec_ops) to the steps every
+ * kind takes alike: list, get, find, create, update, detach, remove.
  */
 #ifndef SYNWIZ_APP_STORE_INTERNAL_H
 #define SYNWIZ_APP_STORE_INTERNAL_H
@@ -112,10 +113,13 @@ const char *store_fields_missing(const struct store_field *fields, size_t n, con
 json_t *store_strings_to_json(const struct store_strings *list);
 bool store_strings_from_json(json_t *arr, struct store_strings *out);
 
+/* The record of `set` with this id (case-insensitively), or NULL. */
+json_t *store_rec_set_find(const struct store_rec_set *set, const char *id);
+
 /* The rules for records that use a connection (exports and models), in
  * store_connection.c. `connections` is every connection record (store_rec_load_all);
- * `conn` is the record's connection in it, NULL when it has none or it is missing. */
-json_t *store_conn_find(const struct store_rec_set *connections, const char *id);
+ * `conn` is the record's connection in it (store_rec_set_find), NULL when it has none or
+ * it is missing. */
 const char *store_conn_name(json_t *conn);
 /* May the actor see a record that uses connection `conn_id`? */
 bool store_bound_visible(const struct store *s, const char *conn_id, json_t *conn);
@@ -128,6 +132,122 @@ enum app_result store_bound_require_create(struct store *s, enum store_kind kind
  * one, when it is not shared with a non-administrator. */
 enum app_result store_bound_require_usable(struct store *s, enum store_kind kind,
                                            const char *conn_id, json_t *conn);
+
+/* ---- the steps every kind of record takes ----
+ *
+ * Each record module describes its struct with one static `struct store_rec_ops`, and the
+ * sequences that are the same for every kind (list, get and find, create, update, detach,
+ * remove) run in store_record.c on that description, so that they check the same things in
+ * the same order whatever the kind. What differs between kinds is in the ops: where the
+ * name is, who may change records, what the store fills in. Records are handled as
+ * `void *` pointing at the module's struct; every public store_<kind>_* function is a thin
+ * typed wrapper. */
+struct store_rec_ops {
+  enum store_kind kind;
+  /* sizeof the record struct. Its init must leave it all zeros: that is how the generic
+   * code initialises a record and empties a list slot it handed over. */
+  size_t size;
+  size_t meta_offset; /* its struct store_meta */
+  /* The name that is unique within the kind: where it is, its JSON key in the record files,
+   * and what the "name taken" message calls it ("display name"). */
+  size_t name_offset;
+  const char *name_key;
+  const char *name_label;
+  /* When names are unique only within a scope (a linked service's workspace): the scope's
+   * field, JSON key and what messages call it; scope_key is NULL for the other kinds. */
+  size_t scope_offset;
+  const char *scope_key;
+  const char *scope_label;
+  /* What "There is no <kind> '<x>' in this store" adds for non-administrators, who may not
+   * see every record (" that you can see"); "" when every member sees every record. */
+  const char *unseen_hint;
+  /* Exports and models use a connection (the store_bound_* rules): where their
+   * connection_id and connection_name (filled on reading, never saved) are. */
+  bool bound;
+  size_t connection_id_offset;
+  size_t connection_name_offset;
+
+  void (*done)(void *rec);
+  /* Parse a record file's JSON into rec (not initialised); on failure rec is done and the
+   * store's message names the bad key. */
+  enum app_result (*from_json)(struct store *s, json_t *j, void *rec);
+  /* What the record's file holds, as a new reference. */
+  json_t *(*to_file)(const void *rec);
+  enum app_result (*validate)(struct store *s, const void *rec);
+  int (*compare)(const void *a, const void *b); /* the order of lists (qsort) */
+  /* The actor's right to `verb` ("create", "change", "remove") records of this kind, asked
+   * under the lock before any record is read. NULL for bound kinds, whose rights follow
+   * their connection (store_bound_*). */
+  enum app_result (*require)(struct store *s, const char *verb);
+  /* Optional: whether the actor may see rec, trimming it to what they may know. */
+  bool (*shown)(const struct store *s, void *rec);
+  /* Optional: what the store decides for a new record (defaults) and for a change (what it
+   * keeps of `current`, the stored revision), just before rec is written. */
+  void (*fill_new)(void *rec);
+  void (*fill_next)(void *rec, const void *current);
+  /* Optional: refuse to remove rec (a connection in use); ctx is store_rec_remove()'s. */
+  enum app_result (*check_remove)(struct store *s, const void *rec, void *ctx);
+};
+
+/* What every reader starts with: clear the message, re-read the roles, require a member. */
+enum app_result store_rec_begin_read(struct store *s);
+/* Free `n` records at `items` (an array of ops->size) and the array. */
+void store_rec_items_free(const struct store_rec_ops *ops, void *items, size_t n);
+/* The records the actor may see, parsed, sorted by ops->compare: a heap array of *out_n
+ * records (free with store_rec_items_free()); NULL and 0 on failure. */
+enum app_result store_rec_list(struct store *s, const struct store_rec_ops *ops, void **out_items,
+                               size_t *out_n);
+/* One record the actor may see, by id (get) or by name (find: within `scope` for scoped
+ * kinds, ignored for the others); `out` is initialised by the call and the caller's. */
+enum app_result store_rec_get(struct store *s, const struct store_rec_ops *ops, const char *id,
+                              void *out);
+enum app_result store_rec_find(struct store *s, const struct store_rec_ops *ops, const char *scope,
+                               const char *name, void *out);
+/* "There is no <kind> '<what>' in this store", with ops->unseen_hint for non-admins. */
+enum app_result store_rec_not_found(struct store *s, const struct store_rec_ops *ops,
+                                    const char *what);
+
+/* Create rec: rights, validation, (bound: a connection the actor may use), a name nobody
+ * else has; then fresh meta, ops->fill_new, write. rec->meta is set even when the write
+ * fails. */
+enum app_result store_rec_create(struct store *s, const struct store_rec_ops *ops, void *rec);
+/* Save rec over the stored record its meta names, as a change of the revision its meta
+ * holds: rights, conflict, validation, (bound: a new connection the actor may use), name;
+ * then ops->fill_next and write. On success rec's meta is the new revision's, on failure it is
+ * unchanged (the caller may retry). */
+enum app_result store_rec_update(struct store *s, const struct store_rec_ops *ops, void *rec);
+/* Bound kinds: drop the record's connection (nothing to do when it has none). */
+enum app_result store_rec_detach(struct store *s, const struct store_rec_ops *ops, const char *id,
+                                 long revision);
+/* Remove the record `id` read at `revision`; ctx goes to ops->check_remove. */
+enum app_result store_rec_remove(struct store *s, const struct store_rec_ops *ops, const char *id,
+                                 long revision, void *ctx);
+
+/* Building blocks of the above, for the changes only one kind makes (a connection's
+ * update, a model's runs). */
+/* Begin an update of the record `meta` belongs to: APP_INVALID unless it was read from the
+ * store (it has an id and a revision), else clear the message and take the lock, which the
+ * caller releases when this returns APP_OK. */
+enum app_result store_rec_lock_for_update(struct store *s, const struct store_meta *meta);
+/* The stored record `id` into `current` (initialised by the call, the caller's to free),
+ * failing when it is gone, when check_revision and it is not at `revision` any more, and
+ * for bound kinds when the actor may not see or change it (their connections are loaded
+ * into *conns, the caller's to free; untouched for the other kinds). */
+enum app_result store_rec_load_for_change(struct store *s, const struct store_rec_ops *ops,
+                                          const char *id, long revision, bool check_revision,
+                                          struct store_rec_set *conns, void *current);
+/* Fail with APP_NAME_TAKEN when a record of `set` other than `self_id` has rec's name (in
+ * rec's scope for scoped kinds). */
+enum app_result store_rec_check_unique(struct store *s, const struct store_rec_ops *ops,
+                                       const struct store_rec_set *set, const void *rec,
+                                       const char *self_id);
+/* A full copy of `from` into `to` (not initialised), through the record's JSON. */
+enum app_result store_rec_copy(struct store *s, const struct store_rec_ops *ops, const void *from,
+                               void *to);
+/* Write rec as the revision after `current` (the stored meta); rec's meta as for
+ * store_rec_update(). */
+enum app_result store_rec_save_next(struct store *s, const struct store_rec_ops *ops, void *rec,
+                                    const struct store_meta *current);
 
 /* Helpers for the record modules. */
 bool store_name_equal(const char *a, const char *b); /* ASCII case-insensitive */

@@ -4,11 +4,9 @@
  */
 #include "app/store_linked_service.h"
 #include "app/store_internal.h"
-#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define FIELD(name)                                          \
@@ -32,15 +30,6 @@ void store_linked_service_done(struct store_linked_service *ls)
   store_meta_done(&ls->meta);
   store_fields_free(fields, N_FIELDS, ls);
   store_linked_service_init(ls);
-}
-
-void store_linked_service_list_done(struct store_linked_service_list *list)
-{
-  for (size_t i = 0; i < list->n; i++)
-    store_linked_service_done(&list->items[i]);
-  free(list->items);
-  list->items = NULL;
-  list->n = 0;
 }
 
 const char *store_ls_auth_name(enum store_ls_auth auth)
@@ -71,8 +60,9 @@ json_t *store_linked_service_to_json(const struct store_linked_service *ls)
   return obj;
 }
 
-static enum app_result from_json(struct store *s, json_t *j, struct store_linked_service *ls)
+static enum app_result from_json(struct store *s, json_t *j, void *rec)
 {
+  struct store_linked_service *ls = rec;
   store_linked_service_init(ls);
   const char *bad = NULL;
   if (!store_meta_from_json(j, &ls->meta, &bad) ||
@@ -99,8 +89,9 @@ static bool name_ok(const char *s)
   return strpbrk(s, "-<>*#.%&:\\+?/") == NULL;
 }
 
-static enum app_result validate(struct store *s, const struct store_linked_service *ls)
+static enum app_result validate(struct store *s, const void *rec)
 {
+  const struct store_linked_service *ls = rec;
   const char *missing = store_fields_missing(fields, N_FIELDS, ls);
   if (missing)
     return store_fail(s, APP_INVALID, "The linked service's %s is required.", missing);
@@ -133,6 +124,18 @@ static enum app_result require_writer(struct store *s, const char *verb)
   return APP_OK;
 }
 
+/* ---- what store_record.c needs to know ---- */
+
+static void done(void *rec)
+{
+  store_linked_service_done(rec);
+}
+
+static json_t *to_file(const void *rec)
+{
+  return store_linked_service_to_json(rec);
+}
+
 static int by_name(const void *a, const void *b)
 {
   const struct store_linked_service *x = a, *y = b;
@@ -140,194 +143,65 @@ static int by_name(const void *a, const void *b)
   return c ? c : store_name_cmp(x->name, y->name);
 }
 
-enum app_result store_linked_service_list(struct store *s, struct store_linked_service_list *out)
+/* Names are unique per Synapse workspace, as Synapse has them. */
+static const struct store_rec_ops linked_service_ops = {
+  .kind = STORE_KIND_LINKED_SERVICE,
+  .size = sizeof(struct store_linked_service),
+  .meta_offset = offsetof(struct store_linked_service, meta),
+  .name_offset = offsetof(struct store_linked_service, name),
+  .name_key = "name",
+  .name_label = "name",
+  .scope_offset = offsetof(struct store_linked_service, workspace_name),
+  .scope_key = "workspace_name",
+  .scope_label = "workspace",
+  .unseen_hint = "",
+  .done = done,
+  .from_json = from_json,
+  .to_file = to_file,
+  .validate = validate,
+  .compare = by_name,
+  .require = require_writer,
+};
+
+/* ---- reading and changing ---- */
+
+void store_linked_service_list_done(struct store_linked_service_list *list)
 {
-  memset(out, 0, sizeof(*out));
-  store_clear_message(s);
-  enum app_result rc = store_refresh_roles(s);
-  if (rc == APP_OK)
-    rc = store_require_member(s);
-  struct store_rec_set set = { 0 };
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_LINKED_SERVICE, &set);
-  if (rc)
-    return rc;
-  out->items = xcalloc(set.n ? set.n : 1, sizeof(out->items[0]));
-  for (size_t i = 0; i < set.n && rc == APP_OK; i++) {
-    rc = from_json(s, set.items[i].json, &out->items[out->n]);
-    if (rc == APP_OK)
-      out->n++;
-  }
-  store_rec_set_done(&set);
-  if (rc) {
-    store_linked_service_list_done(out);
-    return rc;
-  }
-  if (out->n > 1)
-    qsort(out->items, out->n, sizeof(out->items[0]), by_name);
-  return APP_OK;
+  store_rec_items_free(&linked_service_ops, list->items, list->n);
+  memset(list, 0, sizeof(*list));
 }
 
-static enum app_result pick(struct store *s, const char *id, const char *workspace,
-                            const char *name, struct store_linked_service *out)
+enum app_result store_linked_service_list(struct store *s, struct store_linked_service_list *out)
 {
-  store_linked_service_init(out);
-  struct store_linked_service_list list;
-  enum app_result rc = store_linked_service_list(s, &list);
-  if (rc)
-    return rc;
-  if (id)
-    rc = store_fail(s, APP_NOT_FOUND, "There is no linked service '%s' in this store.", id);
-  else
-    rc = store_fail(s, APP_NOT_FOUND,
-                    "There is no linked service '%s' of workspace '%s' in this store.",
-                    name ? name : "", workspace ? workspace : "");
-  for (size_t i = 0; i < list.n; i++) {
-    const struct store_linked_service *x = &list.items[i];
-    if (id ? store_name_equal(x->meta.id, id)
-           : store_name_equal(x->workspace_name, workspace) && store_name_equal(x->name, name)) {
-      *out = list.items[i];
-      store_linked_service_init(&list.items[i]);
-      store_clear_message(s);
-      rc = APP_OK;
-      break;
-    }
-  }
-  store_linked_service_list_done(&list);
+  void *items;
+  enum app_result rc = store_rec_list(s, &linked_service_ops, &items, &out->n);
+  out->items = items;
   return rc;
 }
 
 enum app_result store_linked_service_get(struct store *s, const char *id,
                                          struct store_linked_service *out)
 {
-  return pick(s, id ? id : "", NULL, NULL, out);
+  return store_rec_get(s, &linked_service_ops, id, out);
 }
 
 enum app_result store_linked_service_find(struct store *s, const char *workspace_name,
                                           const char *name, struct store_linked_service *out)
 {
-  return pick(s, NULL, workspace_name, name, out);
-}
-
-static enum app_result check_unique(struct store *s, const struct store_rec_set *set,
-                                    const struct store_linked_service *ls, const char *self_id)
-{
-  for (size_t i = 0; i < set->n; i++) {
-    json_t *j = set->items[i].json;
-    if (store_name_equal(store_json_get_str(j, "workspace_name"), ls->workspace_name) &&
-        store_name_equal(store_json_get_str(j, "name"), ls->name) &&
-        (!self_id || strcmp(set->items[i].id, self_id) != 0))
-      return store_fail(s, APP_NAME_TAKEN,
-                        "The workspace '%s' already has a linked service named '%s' (names are "
-                        "compared without regard to case).",
-                        ls->workspace_name, store_json_get_str(j, "name"));
-  }
-  return APP_OK;
-}
-
-static enum app_result save(struct store *s, const struct store_linked_service *ls)
-{
-  json_t *obj = store_linked_service_to_json(ls);
-  enum app_result rc = store_rec_write(s, STORE_KIND_LINKED_SERVICE, ls->meta.id, obj);
-  json_decref(obj);
-  return rc;
+  return store_rec_find(s, &linked_service_ops, workspace_name, name, out);
 }
 
 enum app_result store_linked_service_create(struct store *s, struct store_linked_service *ls)
 {
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  rc = require_writer(s, "create");
-  if (rc == APP_OK)
-    rc = validate(s, ls);
-  struct store_rec_set set = { 0 };
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_LINKED_SERVICE, &set);
-  if (rc == APP_OK)
-    rc = check_unique(s, &set, ls, NULL);
-  if (rc == APP_OK) {
-    store_meta_new(s, &ls->meta);
-    rc = save(s, ls);
-  }
-  store_rec_set_done(&set);
-  store_unlock(s);
-  return rc;
-}
-
-static enum app_result load_current(struct store *s, const char *id, long revision,
-                                    struct store_linked_service *current)
-{
-  store_linked_service_init(current);
-  json_t *j = NULL;
-  enum app_result rc = store_rec_load(s, STORE_KIND_LINKED_SERVICE, id, &j);
-  if (rc == APP_NOT_FOUND)
-    return store_check_revision(s, STORE_KIND_LINKED_SERVICE, id ? id : "", NULL, revision);
-  if (rc == APP_OK)
-    rc = from_json(s, j, current);
-  json_decref(j);
-  if (rc == APP_OK)
-    rc =
-        store_check_revision(s, STORE_KIND_LINKED_SERVICE, current->name, &current->meta, revision);
-  return rc;
+  return store_rec_create(s, &linked_service_ops, ls);
 }
 
 enum app_result store_linked_service_update(struct store *s, struct store_linked_service *ls)
 {
-  if (!ls->meta.id || ls->meta.revision < 1)
-    return store_fail(s, APP_INVALID,
-                      "Only a record read from the store can be updated (it has no id or "
-                      "revision).");
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  struct store_linked_service current;
-  store_linked_service_init(&current);
-  struct store_rec_set set = { 0 };
-  rc = require_writer(s, "change");
-  if (rc == APP_OK)
-    rc = load_current(s, ls->meta.id, ls->meta.revision, &current);
-  if (rc == APP_OK)
-    rc = validate(s, ls);
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_LINKED_SERVICE, &set);
-  if (rc == APP_OK)
-    rc = check_unique(s, &set, ls, current.meta.id);
-  if (rc == APP_OK) {
-    struct store_meta meta = { 0 };
-    store_meta_next(s, &meta, &current.meta);
-    struct store_meta before = ls->meta;
-    ls->meta = meta;
-    rc = save(s, ls);
-    if (rc) {
-      ls->meta = before;
-      store_meta_done(&meta);
-    } else {
-      store_meta_done(&before);
-    }
-  }
-  store_rec_set_done(&set);
-  store_linked_service_done(&current);
-  store_unlock(s);
-  return rc;
+  return store_rec_update(s, &linked_service_ops, ls);
 }
 
 enum app_result store_linked_service_remove(struct store *s, const char *id, long revision)
 {
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  struct store_linked_service current;
-  store_linked_service_init(&current);
-  rc = require_writer(s, "remove");
-  if (rc == APP_OK)
-    rc = load_current(s, id, revision, &current);
-  if (rc == APP_OK)
-    rc = store_rec_unlink(s, STORE_KIND_LINKED_SERVICE, current.meta.id);
-  store_linked_service_done(&current);
-  store_unlock(s);
-  return rc;
+  return store_rec_remove(s, &linked_service_ops, id, revision, NULL);
 }

@@ -5,7 +5,6 @@
 #include "app/store_internal.h"
 #include "util/xalloc.h"
 
-#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,15 +67,6 @@ void store_model_done(struct store_model *m)
   free_mapping(m);
   free_runs(m);
   store_model_init(m);
-}
-
-void store_model_list_done(struct store_model_list *list)
-{
-  for (size_t i = 0; i < list->n; i++)
-    store_model_done(&list->items[i]);
-  free(list->items);
-  list->items = NULL;
-  list->n = 0;
 }
 
 void store_model_add_mapping(struct store_model *m, const char *input, const char *column,
@@ -157,8 +147,9 @@ static const char *entries_from_json(json_t *arr, const struct store_field *f, s
   return NULL;
 }
 
-static enum app_result from_json(struct store *s, json_t *j, struct store_model *m)
+static enum app_result from_json(struct store *s, json_t *j, void *rec)
 {
+  struct store_model *m = rec;
   store_model_init(m);
   const char *bad = NULL;
   if (!store_meta_from_json(j, &m->meta, &bad) ||
@@ -189,8 +180,9 @@ static bool text_ok(const char *s, size_t max)
   return s && *s && strlen(s) <= max;
 }
 
-static enum app_result validate(struct store *s, const struct store_model *m)
+static enum app_result validate(struct store *s, const void *rec)
 {
+  const struct store_model *m = rec;
   if (!text_ok(m->name, 256))
     return store_fail(s, APP_INVALID, "The model needs a name (at most 256 bytes).");
   if (!text_ok(m->pipeline, 260))
@@ -219,21 +211,17 @@ static enum app_result validate(struct store *s, const struct store_model *m)
   return APP_OK;
 }
 
-static void fill_connection_name(struct store_model *m, json_t *conn)
+/* ---- what store_record.c needs to know ---- */
+
+static void done(void *rec)
 {
-  free(m->connection_name);
-  m->connection_name = NULL;
-  if (m->connection_id && conn && store_conn_name(conn))
-    m->connection_name = xstrdup(store_conn_name(conn));
+  store_model_done(rec);
 }
 
-static void lower(char *p)
+static json_t *to_file(const void *rec)
 {
-  for (; p && *p; p++)
-    *p = (char)tolower((unsigned char)*p);
+  return to_json(rec, true);
 }
-
-/* ---- reading ---- */
 
 static int by_name(const void *a, const void *b)
 {
@@ -241,279 +229,90 @@ static int by_name(const void *a, const void *b)
   return store_name_cmp(x->name, y->name);
 }
 
+/* Runs are the store's: a new model has none, and a change keeps the stored ones. */
+static void fill_new(void *rec)
+{
+  struct store_model *m = rec;
+  if (!m->status)
+    m->status = xstrdup("Not started");
+  free_runs(m);
+}
+
+static void fill_next(void *rec, const void *stored)
+{
+  struct store_model *m = rec;
+  const struct store_model *current = stored;
+  free_runs(m);
+  for (size_t i = 0; i < current->n_runs; i++)
+    add_run(m, &current->runs[i]);
+  if (!m->status)
+    m->status = xstrdup(current->status);
+}
+
+static const struct store_rec_ops model_ops = {
+  .kind = STORE_KIND_MODEL,
+  .size = sizeof(struct store_model),
+  .meta_offset = offsetof(struct store_model, meta),
+  .name_offset = offsetof(struct store_model, name),
+  .name_key = "name",
+  .name_label = "name",
+  .unseen_hint = " that you can see",
+  .bound = true,
+  .connection_id_offset = offsetof(struct store_model, connection_id),
+  .connection_name_offset = offsetof(struct store_model, connection_name),
+  .done = done,
+  .from_json = from_json,
+  .to_file = to_file,
+  .validate = validate,
+  .compare = by_name,
+  .fill_new = fill_new,
+  .fill_next = fill_next,
+};
+
+/* ---- reading and changing ---- */
+
+void store_model_list_done(struct store_model_list *list)
+{
+  store_rec_items_free(&model_ops, list->items, list->n);
+  memset(list, 0, sizeof(*list));
+}
+
 enum app_result store_model_list(struct store *s, struct store_model_list *out)
 {
-  memset(out, 0, sizeof(*out));
-  store_clear_message(s);
-  enum app_result rc = store_refresh_roles(s);
-  if (rc == APP_OK)
-    rc = store_require_member(s);
-  struct store_rec_set conns = { 0 }, set = { 0 };
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &conns);
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_MODEL, &set);
-  if (rc == APP_OK)
-    out->items = xcalloc(set.n ? set.n : 1, sizeof(out->items[0]));
-  for (size_t i = 0; i < set.n && rc == APP_OK; i++) {
-    struct store_model m;
-    rc = from_json(s, set.items[i].json, &m);
-    if (rc)
-      break;
-    json_t *conn = store_conn_find(&conns, m.connection_id);
-    if (!store_bound_visible(s, m.connection_id, conn)) {
-      store_model_done(&m);
-      continue;
-    }
-    fill_connection_name(&m, conn);
-    out->items[out->n++] = m;
-  }
-  store_rec_set_done(&set);
-  store_rec_set_done(&conns);
-  if (rc) {
-    store_model_list_done(out);
-    return rc;
-  }
-  if (out->n > 1)
-    qsort(out->items, out->n, sizeof(out->items[0]), by_name);
-  return APP_OK;
-}
-
-static enum app_result not_found(struct store *s, const char *what)
-{
-  return store_fail(s, APP_NOT_FOUND, "There is no model '%s' in this store%s.", what,
-                    store_current_role(s) == STORE_ROLE_ADMIN ? "" : " that you can see");
-}
-
-static enum app_result pick(struct store *s, const char *key, bool by_id, struct store_model *out)
-{
-  store_model_init(out);
-  struct store_model_list list;
-  enum app_result rc = store_model_list(s, &list);
-  if (rc)
-    return rc;
-  rc = not_found(s, key ? key : "");
-  for (size_t i = 0; i < list.n; i++) {
-    if (store_name_equal(by_id ? list.items[i].meta.id : list.items[i].name, key)) {
-      *out = list.items[i];
-      store_model_init(&list.items[i]);
-      store_clear_message(s);
-      rc = APP_OK;
-      break;
-    }
-  }
-  store_model_list_done(&list);
+  void *items;
+  enum app_result rc = store_rec_list(s, &model_ops, &items, &out->n);
+  out->items = items;
   return rc;
 }
 
 enum app_result store_model_get(struct store *s, const char *id, struct store_model *out)
 {
-  return pick(s, id, true, out);
+  return store_rec_get(s, &model_ops, id, out);
 }
 
 enum app_result store_model_find(struct store *s, const char *name, struct store_model *out)
 {
-  return pick(s, name, false, out);
-}
-
-/* ---- changing ---- */
-
-static enum app_result check_unique(struct store *s, const struct store_rec_set *set,
-                                    const char *name, const char *self_id)
-{
-  for (size_t i = 0; i < set->n; i++) {
-    const char *other = store_json_get_str(set->items[i].json, "name");
-    if (store_name_equal(other, name) && (!self_id || strcmp(set->items[i].id, self_id) != 0))
-      return store_fail(s, APP_NAME_TAKEN,
-                        "A model named '%s' already exists in this store (names are compared "
-                        "without regard to case); choose another name.",
-                        other);
-  }
-  return APP_OK;
-}
-
-static enum app_result save(struct store *s, const struct store_model *m)
-{
-  json_t *obj = to_json(m, true);
-  enum app_result rc = store_rec_write(s, STORE_KIND_MODEL, m->meta.id, obj);
-  json_decref(obj);
-  return rc;
+  return store_rec_find(s, &model_ops, NULL, name, out);
 }
 
 enum app_result store_model_create(struct store *s, struct store_model *m)
 {
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  rc = store_bound_require_create(s, STORE_KIND_MODEL);
-  if (rc == APP_OK && !m->connection_id)
-    rc = store_fail(s, APP_INVALID, "A new model needs a connection.");
-  if (rc == APP_OK)
-    rc = validate(s, m);
-  struct store_rec_set conns = { 0 }, set = { 0 };
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &conns);
-  json_t *conn = rc ? NULL : store_conn_find(&conns, m->connection_id);
-  if (rc == APP_OK)
-    rc = store_bound_require_usable(s, STORE_KIND_MODEL, m->connection_id, conn);
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_MODEL, &set);
-  if (rc == APP_OK)
-    rc = check_unique(s, &set, m->name, NULL);
-  if (rc == APP_OK) {
-    store_meta_new(s, &m->meta);
-    lower(m->connection_id);
-    if (!m->status)
-      m->status = xstrdup("Not started");
-    free_runs(m);
-    fill_connection_name(m, conn);
-    rc = save(s, m);
-  }
-  store_rec_set_done(&set);
-  store_rec_set_done(&conns);
-  store_unlock(s);
-  return rc;
-}
-
-static enum app_result load_for_change(struct store *s, const char *id, long revision,
-                                       bool check_revision, struct store_rec_set *conns,
-                                       struct store_model *current)
-{
-  store_model_init(current);
-  enum app_result rc = store_require_member(s);
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, conns);
-  json_t *j = NULL;
-  if (rc == APP_OK) {
-    rc = store_rec_load(s, STORE_KIND_MODEL, id, &j);
-    if (rc == APP_NOT_FOUND)
-      return check_revision
-                 ? store_check_revision(s, STORE_KIND_MODEL, id ? id : "", NULL, revision)
-                 : not_found(s, id ? id : "");
-  }
-  if (rc == APP_OK)
-    rc = from_json(s, j, current);
-  json_decref(j);
-  if (rc)
-    return rc;
-  json_t *conn = store_conn_find(conns, current->connection_id);
-  if (!store_bound_visible(s, current->connection_id, conn))
-    return not_found(s, id);
-  if (check_revision)
-    rc = store_check_revision(s, STORE_KIND_MODEL, current->name, &current->meta, revision);
-  if (rc == APP_OK)
-    rc = store_bound_require_manage(s, STORE_KIND_MODEL, current->name, current->connection_id,
-                                    conn);
-  return rc;
-}
-
-static enum app_result commit(struct store *s, struct store_model *m,
-                              const struct store_model *current)
-{
-  struct store_meta meta = { 0 };
-  store_meta_next(s, &meta, &current->meta);
-  struct store_meta before = m->meta;
-  m->meta = meta;
-  enum app_result rc = save(s, m);
-  if (rc) {
-    m->meta = before;
-    store_meta_done(&meta);
-  } else {
-    store_meta_done(&before);
-  }
-  return rc;
-}
-
-/* A full copy of `from` (through its JSON, which is what the store trusts anyway). */
-static enum app_result copy(struct store *s, const struct store_model *from, struct store_model *to)
-{
-  json_t *obj = to_json(from, true);
-  enum app_result rc = from_json(s, obj, to);
-  json_decref(obj);
-  return rc;
+  return store_rec_create(s, &model_ops, m);
 }
 
 enum app_result store_model_update(struct store *s, struct store_model *m)
 {
-  if (!m->meta.id || m->meta.revision < 1)
-    return store_fail(s, APP_INVALID,
-                      "Only a record read from the store can be updated (it has no id or "
-                      "revision).");
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  struct store_rec_set conns = { 0 }, set = { 0 };
-  struct store_model current;
-  rc = load_for_change(s, m->meta.id, m->meta.revision, true, &conns, &current);
-  if (rc == APP_OK)
-    rc = validate(s, m);
-  json_t *conn = rc ? NULL : store_conn_find(&conns, m->connection_id);
-  if (rc == APP_OK && m->connection_id &&
-      !store_name_equal(m->connection_id, current.connection_id))
-    rc = store_bound_require_usable(s, STORE_KIND_MODEL, m->connection_id, conn);
-  if (rc == APP_OK)
-    rc = store_rec_load_all(s, STORE_KIND_MODEL, &set);
-  if (rc == APP_OK)
-    rc = check_unique(s, &set, m->name, current.meta.id);
-  if (rc == APP_OK) {
-    lower(m->connection_id);
-    free_runs(m);
-    for (size_t i = 0; i < current.n_runs; i++)
-      add_run(m, &current.runs[i]);
-    if (!m->status)
-      m->status = xstrdup(current.status);
-    fill_connection_name(m, conn);
-    rc = commit(s, m, &current);
-  }
-  store_model_done(&current);
-  store_rec_set_done(&set);
-  store_rec_set_done(&conns);
-  store_unlock(s);
-  return rc;
+  return store_rec_update(s, &model_ops, m);
 }
 
 enum app_result store_model_detach(struct store *s, const char *id, long revision)
 {
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  struct store_rec_set conns = { 0 };
-  struct store_model current, next;
-  store_model_init(&next);
-  rc = load_for_change(s, id, revision, true, &conns, &current);
-  if (rc == APP_OK && current.connection_id) {
-    rc = copy(s, &current, &next);
-    if (rc == APP_OK) {
-      free(next.connection_id);
-      next.connection_id = NULL;
-      rc = commit(s, &next, &current);
-    }
-  }
-  store_model_done(&next);
-  store_model_done(&current);
-  store_rec_set_done(&conns);
-  store_unlock(s);
-  return rc;
+  return store_rec_detach(s, &model_ops, id, revision);
 }
 
 enum app_result store_model_remove(struct store *s, const char *id, long revision)
 {
-  store_clear_message(s);
-  enum app_result rc = store_lock(s);
-  if (rc)
-    return rc;
-  struct store_rec_set conns = { 0 };
-  struct store_model current;
-  rc = load_for_change(s, id, revision, true, &conns, &current);
-  if (rc == APP_OK)
-    rc = store_rec_unlink(s, STORE_KIND_MODEL, current.meta.id);
-  store_model_done(&current);
-  store_rec_set_done(&conns);
-  store_unlock(s);
-  return rc;
+  return store_rec_remove(s, &model_ops, id, revision, NULL);
 }
 
 enum app_result store_model_put_run(struct store *s, const char *id,
@@ -531,9 +330,10 @@ enum app_result store_model_put_run(struct store *s, const char *id,
   struct store_rec_set conns = { 0 };
   struct store_model current, next;
   store_model_init(&next);
-  rc = load_for_change(s, id, 0, false, &conns, &current);
+  /* Appending a run commutes with any other change: no revision to check. */
+  rc = store_rec_load_for_change(s, &model_ops, id, 0, false, &conns, &current);
   if (rc == APP_OK)
-    rc = copy(s, &current, &next);
+    rc = store_rec_copy(s, &model_ops, &current, &next);
   if (rc == APP_OK) {
     size_t at = next.n_runs;
     for (size_t i = 0; i < next.n_runs; i++) {
@@ -558,7 +358,7 @@ enum app_result store_model_put_run(struct store *s, const char *id,
     }
     free(next.status);
     next.status = xstrdup(run->status);
-    rc = commit(s, &next, &current);
+    rc = store_rec_save_next(s, &model_ops, &next, &current.meta);
   }
   store_model_done(&next);
   store_model_done(&current);

@@ -1,6 +1,7 @@
 /*
- * store_record: reading and writing the store's JSON files, and the helpers the record
- * modules share (bookkeeping, field tables, names). See store_internal.h.
+ * store_record: reading and writing the store's JSON files, the helpers the record
+ * modules share (bookkeeping, field tables, names), and the steps every kind of record
+ * takes, run on the module's struct store_rec_ops. See store_internal.h.
  */
 #include "app/store.h"
 #include "app/store_internal.h"
@@ -272,15 +273,16 @@ enum app_result store_check_revision(struct store *s, enum store_kind kind, cons
 
 /* ---- field tables ---- */
 
-static char **field_at(const void *rec, const struct store_field *f)
+/* The char * member at `offset` of a record struct. */
+static char **str_at(const void *rec, size_t offset)
 {
-  return (char **)((char *)(uintptr_t)rec + f->offset);
+  return (char **)((char *)(uintptr_t)rec + offset);
 }
 
 void store_fields_to_json(const struct store_field *fields, size_t n, const void *rec, json_t *obj)
 {
   for (size_t i = 0; i < n; i++)
-    json_object_set_new(obj, fields[i].key, store_json_str(*field_at(rec, &fields[i])));
+    json_object_set_new(obj, fields[i].key, store_json_str(*str_at(rec, fields[i].offset)));
 }
 
 bool store_fields_from_json(const struct store_field *fields, size_t n, json_t *obj, void *rec,
@@ -288,7 +290,7 @@ bool store_fields_from_json(const struct store_field *fields, size_t n, json_t *
 {
   for (size_t i = 0; i < n; i++) {
     json_t *v = json_object_get(obj, fields[i].key);
-    char **slot = field_at(rec, &fields[i]);
+    char **slot = str_at(rec, fields[i].offset);
     if (!v || json_is_null(v))
       continue;
     if (!json_is_string(v)) {
@@ -304,7 +306,7 @@ bool store_fields_from_json(const struct store_field *fields, size_t n, json_t *
 void store_fields_free(const struct store_field *fields, size_t n, void *rec)
 {
   for (size_t i = 0; i < n; i++) {
-    char **slot = field_at(rec, &fields[i]);
+    char **slot = str_at(rec, fields[i].offset);
     free(*slot);
     *slot = NULL;
   }
@@ -313,7 +315,7 @@ void store_fields_free(const struct store_field *fields, size_t n, void *rec)
 const char *store_fields_missing(const struct store_field *fields, size_t n, const void *rec)
 {
   for (size_t i = 0; i < n; i++) {
-    const char *v = *field_at(rec, &fields[i]);
+    const char *v = *str_at(rec, fields[i].offset);
     if (fields[i].required && (!v || !*v))
       return fields[i].key;
   }
@@ -546,5 +548,404 @@ enum app_result store_rec_unlink(struct store *s, enum store_kind kind, const ch
     free(dir);
   }
   free(path);
+  return rc;
+}
+
+json_t *store_rec_set_find(const struct store_rec_set *set, const char *id)
+{
+  for (size_t i = 0; id && i < set->n; i++) {
+    if (store_name_equal(set->items[i].id, id))
+      return set->items[i].json;
+  }
+  return NULL;
+}
+
+/* ---- the steps every kind of record takes ---- */
+
+static struct store_meta *meta_of(const struct store_rec_ops *ops, const void *rec)
+{
+  return (struct store_meta *)((char *)(uintptr_t)rec + ops->meta_offset);
+}
+
+static void *item_at(const struct store_rec_ops *ops, void *items, size_t i)
+{
+  return (char *)items + i * ops->size;
+}
+
+static const char *name_of(const struct store_rec_ops *ops, const void *rec)
+{
+  return *str_at(rec, ops->name_offset);
+}
+
+static const char *connection_id_of(const struct store_rec_ops *ops, const void *rec)
+{
+  return ops->bound ? *str_at(rec, ops->connection_id_offset) : NULL;
+}
+
+/* Connection ids are GUIDs, which the store keeps in lower case like the record files'
+ * names, whatever case the caller typed them in. */
+static void lower_connection_id(const struct store_rec_ops *ops, void *rec)
+{
+  for (char *p = *str_at(rec, ops->connection_id_offset); p && *p; p++)
+    *p = (char)tolower((unsigned char)*p);
+}
+
+static void fill_connection_name(const struct store_rec_ops *ops, void *rec, json_t *conn)
+{
+  char **slot = str_at(rec, ops->connection_name_offset);
+  const char *name = conn ? store_conn_name(conn) : NULL;
+  free(*slot);
+  *slot = connection_id_of(ops, rec) && name ? xstrdup(name) : NULL;
+}
+
+static enum app_result write_rec(struct store *s, const struct store_rec_ops *ops, const void *rec)
+{
+  json_t *obj = ops->to_file(rec);
+  enum app_result rc = store_rec_write(s, ops->kind, meta_of(ops, rec)->id, obj);
+  json_decref(obj);
+  return rc;
+}
+
+enum app_result store_rec_begin_read(struct store *s)
+{
+  store_clear_message(s);
+  enum app_result rc = store_refresh_roles(s);
+  return rc ? rc : store_require_member(s);
+}
+
+void store_rec_items_free(const struct store_rec_ops *ops, void *items, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    ops->done(item_at(ops, items, i));
+  free(items);
+}
+
+enum app_result store_rec_list(struct store *s, const struct store_rec_ops *ops, void **out_items,
+                               size_t *out_n)
+{
+  *out_items = NULL;
+  *out_n = 0;
+  struct store_rec_set conns = { 0 }, set = { 0 };
+  enum app_result rc = store_rec_begin_read(s);
+  if (rc == APP_OK && ops->bound)
+    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &conns);
+  if (rc == APP_OK)
+    rc = store_rec_load_all(s, ops->kind, &set);
+  void *items = rc ? NULL : xcalloc(set.n ? set.n : 1, ops->size);
+  size_t n = 0;
+  for (size_t i = 0; i < set.n && rc == APP_OK; i++) {
+    void *rec = item_at(ops, items, n);
+    rc = ops->from_json(s, set.items[i].json, rec);
+    if (rc)
+      break;
+    json_t *conn = ops->bound ? store_rec_set_find(&conns, connection_id_of(ops, rec)) : NULL;
+    if ((ops->bound && !store_bound_visible(s, connection_id_of(ops, rec), conn)) ||
+        (ops->shown && !ops->shown(s, rec))) {
+      ops->done(rec);
+      continue;
+    }
+    if (ops->bound)
+      fill_connection_name(ops, rec, conn);
+    n++;
+  }
+  store_rec_set_done(&set);
+  store_rec_set_done(&conns);
+  if (rc) {
+    store_rec_items_free(ops, items, n);
+    return rc;
+  }
+  if (n > 1)
+    qsort(items, n, ops->size, ops->compare);
+  *out_items = items;
+  *out_n = n;
+  return APP_OK;
+}
+
+enum app_result store_rec_not_found(struct store *s, const struct store_rec_ops *ops,
+                                    const char *what)
+{
+  return store_fail(s, APP_NOT_FOUND, "There is no %s '%s' in this store%s.",
+                    store_kind_noun(ops->kind), what,
+                    store_current_role(s) == STORE_ROLE_ADMIN ? "" : ops->unseen_hint);
+}
+
+/* The record of the actor's list whose string at key_offset is `key` (and, when scoped,
+ * whose scope is `scope`), moved into out. */
+static enum app_result pick(struct store *s, const struct store_rec_ops *ops, size_t key_offset,
+                            const char *key, bool scoped, const char *scope, void *out)
+{
+  memset(out, 0, ops->size);
+  void *items;
+  size_t n;
+  enum app_result rc = store_rec_list(s, ops, &items, &n);
+  if (rc)
+    return rc;
+  if (scoped)
+    rc =
+        store_fail(s, APP_NOT_FOUND, "There is no %s '%s' of %s '%s' in this store%s.",
+                   store_kind_noun(ops->kind), key ? key : "", ops->scope_label, scope ? scope : "",
+                   store_current_role(s) == STORE_ROLE_ADMIN ? "" : ops->unseen_hint);
+  else
+    rc = store_rec_not_found(s, ops, key ? key : "");
+  for (size_t i = 0; i < n; i++) {
+    void *rec = item_at(ops, items, i);
+    if (store_name_equal(*str_at(rec, key_offset), key) &&
+        (!scoped || store_name_equal(*str_at(rec, ops->scope_offset), scope))) {
+      memcpy(out, rec, ops->size);
+      memset(rec, 0, ops->size);
+      store_clear_message(s);
+      rc = APP_OK;
+      break;
+    }
+  }
+  store_rec_items_free(ops, items, n);
+  return rc;
+}
+
+enum app_result store_rec_get(struct store *s, const struct store_rec_ops *ops, const char *id,
+                              void *out)
+{
+  return pick(s, ops, ops->meta_offset + offsetof(struct store_meta, id), id, false, NULL, out);
+}
+
+enum app_result store_rec_find(struct store *s, const struct store_rec_ops *ops, const char *scope,
+                               const char *name, void *out)
+{
+  return pick(s, ops, ops->name_offset, name, ops->scope_key != NULL, scope, out);
+}
+
+enum app_result store_rec_lock_for_update(struct store *s, const struct store_meta *meta)
+{
+  if (!meta->id || meta->revision < 1)
+    return store_fail(s, APP_INVALID,
+                      "Only a record read from the store can be updated (it has no id or "
+                      "revision).");
+  store_clear_message(s);
+  return store_lock(s);
+}
+
+enum app_result store_rec_check_unique(struct store *s, const struct store_rec_ops *ops,
+                                       const struct store_rec_set *set, const void *rec,
+                                       const char *self_id)
+{
+  const char *noun = store_kind_noun(ops->kind);
+  const char *scope = ops->scope_key ? *str_at(rec, ops->scope_offset) : NULL;
+  for (size_t i = 0; i < set->n; i++) {
+    json_t *j = set->items[i].json;
+    const char *other = store_json_get_str(j, ops->name_key);
+    if (!store_name_equal(other, name_of(ops, rec)) ||
+        (ops->scope_key && !store_name_equal(store_json_get_str(j, ops->scope_key), scope)) ||
+        (self_id && strcmp(set->items[i].id, self_id) == 0))
+      continue;
+    if (ops->scope_key)
+      return store_fail(s, APP_NAME_TAKEN,
+                        "The %s '%s' already has a %s named '%s' (names are compared without "
+                        "regard to case).",
+                        ops->scope_label, scope, noun, other);
+    /* "An export", "A model": the article goes with the noun's sound, here its letter. */
+    return store_fail(s, APP_NAME_TAKEN,
+                      "%s %s named '%s' already exists in this store (names are compared "
+                      "without regard to case); choose another %s.",
+                      strchr("aeiou", noun[0]) ? "An" : "A", noun, other, ops->name_label);
+  }
+  return APP_OK;
+}
+
+enum app_result store_rec_copy(struct store *s, const struct store_rec_ops *ops, const void *from,
+                               void *to)
+{
+  /* Through the JSON, which is what the store trusts anyway. */
+  json_t *obj = ops->to_file(from);
+  enum app_result rc = ops->from_json(s, obj, to);
+  json_decref(obj);
+  return rc;
+}
+
+enum app_result store_rec_save_next(struct store *s, const struct store_rec_ops *ops, void *rec,
+                                    const struct store_meta *current)
+{
+  struct store_meta *meta = meta_of(ops, rec);
+  struct store_meta next = { 0 };
+  store_meta_next(s, &next, current);
+  struct store_meta before = *meta;
+  *meta = next;
+  enum app_result rc = write_rec(s, ops, rec);
+  if (rc) {
+    *meta = before; /* unchanged for the caller, who may retry */
+    store_meta_done(&next);
+  } else {
+    store_meta_done(&before);
+  }
+  return rc;
+}
+
+enum app_result store_rec_load_for_change(struct store *s, const struct store_rec_ops *ops,
+                                          const char *id, long revision, bool check_revision,
+                                          struct store_rec_set *conns, void *current)
+{
+  memset(current, 0, ops->size);
+  /* Membership first: someone with no role learns nothing, not even whether it exists. */
+  enum app_result rc = store_require_member(s);
+  if (rc == APP_OK && ops->bound)
+    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, conns);
+  json_t *j = NULL;
+  if (rc == APP_OK) {
+    rc = store_rec_load(s, ops->kind, id, &j);
+    if (rc == APP_NOT_FOUND)
+      return check_revision ? store_check_revision(s, ops->kind, id ? id : "", NULL, revision)
+                            : store_rec_not_found(s, ops, id ? id : "");
+  }
+  if (rc == APP_OK)
+    rc = ops->from_json(s, j, current);
+  json_decref(j);
+  if (rc)
+    return rc;
+  json_t *conn = NULL;
+  if (ops->bound) {
+    conn = store_rec_set_find(conns, connection_id_of(ops, current));
+    if (!store_bound_visible(s, connection_id_of(ops, current), conn))
+      return store_rec_not_found(s, ops, id);
+  }
+  if (check_revision)
+    rc = store_check_revision(s, ops->kind, name_of(ops, current), meta_of(ops, current), revision);
+  if (rc == APP_OK && ops->bound)
+    rc = store_bound_require_manage(s, ops->kind, name_of(ops, current),
+                                    connection_id_of(ops, current), conn);
+  return rc;
+}
+
+enum app_result store_rec_create(struct store *s, const struct store_rec_ops *ops, void *rec)
+{
+  store_clear_message(s);
+  enum app_result rc = store_lock(s);
+  if (rc)
+    return rc;
+  /* The role first: someone who may not create learns nothing about existing names. */
+  rc = ops->require ? ops->require(s, "create") : store_bound_require_create(s, ops->kind);
+  const char *conn_id = connection_id_of(ops, rec);
+  if (rc == APP_OK && ops->bound && !conn_id)
+    rc = store_fail(s, APP_INVALID, "A new %s needs a connection.", store_kind_noun(ops->kind));
+  if (rc == APP_OK)
+    rc = ops->validate(s, rec);
+  struct store_rec_set conns = { 0 }, set = { 0 };
+  json_t *conn = NULL;
+  if (rc == APP_OK && ops->bound) {
+    rc = store_rec_load_all(s, STORE_KIND_CONNECTION, &conns);
+    conn = store_rec_set_find(&conns, conn_id);
+    if (rc == APP_OK)
+      rc = store_bound_require_usable(s, ops->kind, conn_id, conn);
+  }
+  if (rc == APP_OK)
+    rc = store_rec_load_all(s, ops->kind, &set);
+  if (rc == APP_OK)
+    rc = store_rec_check_unique(s, ops, &set, rec, NULL);
+  if (rc == APP_OK) {
+    store_meta_new(s, meta_of(ops, rec));
+    if (ops->bound) {
+      lower_connection_id(ops, rec);
+      fill_connection_name(ops, rec, conn);
+    }
+    if (ops->fill_new)
+      ops->fill_new(rec);
+    rc = write_rec(s, ops, rec);
+  }
+  store_rec_set_done(&set);
+  store_rec_set_done(&conns);
+  store_unlock(s);
+  return rc;
+}
+
+enum app_result store_rec_update(struct store *s, const struct store_rec_ops *ops, void *rec)
+{
+  const struct store_meta *meta = meta_of(ops, rec);
+  enum app_result rc = store_rec_lock_for_update(s, meta);
+  if (rc)
+    return rc;
+  struct store_rec_set conns = { 0 }, set = { 0 };
+  void *current = xcalloc(1, ops->size);
+  if (ops->require)
+    rc = ops->require(s, "change");
+  if (rc == APP_OK)
+    rc = store_rec_load_for_change(s, ops, meta->id, meta->revision, true, &conns, current);
+  if (rc == APP_OK)
+    rc = ops->validate(s, rec);
+  json_t *conn = NULL;
+  if (rc == APP_OK && ops->bound) {
+    const char *conn_id = connection_id_of(ops, rec);
+    conn = store_rec_set_find(&conns, conn_id);
+    /* Keeping a connection one may no longer use is fine; moving to one is not. */
+    if (conn_id && !store_name_equal(conn_id, connection_id_of(ops, current)))
+      rc = store_bound_require_usable(s, ops->kind, conn_id, conn);
+  }
+  if (rc == APP_OK)
+    rc = store_rec_load_all(s, ops->kind, &set);
+  if (rc == APP_OK)
+    rc = store_rec_check_unique(s, ops, &set, rec, meta_of(ops, current)->id);
+  if (rc == APP_OK) {
+    if (ops->bound) {
+      lower_connection_id(ops, rec);
+      fill_connection_name(ops, rec, conn);
+    }
+    if (ops->fill_next)
+      ops->fill_next(rec, current);
+    rc = store_rec_save_next(s, ops, rec, meta_of(ops, current));
+  }
+  ops->done(current);
+  free(current);
+  store_rec_set_done(&set);
+  store_rec_set_done(&conns);
+  store_unlock(s);
+  return rc;
+}
+
+enum app_result store_rec_detach(struct store *s, const struct store_rec_ops *ops, const char *id,
+                                 long revision)
+{
+  store_clear_message(s);
+  enum app_result rc = store_lock(s);
+  if (rc)
+    return rc;
+  struct store_rec_set conns = { 0 };
+  void *current = xcalloc(1, ops->size), *next = xcalloc(1, ops->size);
+  rc = store_rec_load_for_change(s, ops, id, revision, true, &conns, current);
+  if (rc == APP_OK && connection_id_of(ops, current)) {
+    rc = store_rec_copy(s, ops, current, next);
+    if (rc == APP_OK) {
+      char **conn_id = str_at(next, ops->connection_id_offset);
+      free(*conn_id);
+      *conn_id = NULL;
+      rc = store_rec_save_next(s, ops, next, meta_of(ops, current));
+    }
+  }
+  ops->done(next);
+  ops->done(current);
+  free(next);
+  free(current);
+  store_rec_set_done(&conns);
+  store_unlock(s);
+  return rc;
+}
+
+enum app_result store_rec_remove(struct store *s, const struct store_rec_ops *ops, const char *id,
+                                 long revision, void *ctx)
+{
+  store_clear_message(s);
+  enum app_result rc = store_lock(s);
+  if (rc)
+    return rc;
+  struct store_rec_set conns = { 0 };
+  void *current = xcalloc(1, ops->size);
+  if (ops->require)
+    rc = ops->require(s, "remove");
+  if (rc == APP_OK)
+    rc = store_rec_load_for_change(s, ops, id, revision, true, &conns, current);
+  if (rc == APP_OK && ops->check_remove)
+    rc = ops->check_remove(s, current, ctx);
+  if (rc == APP_OK)
+    rc = store_rec_unlink(s, ops->kind, meta_of(ops, current)->id);
+  ops->done(current);
+  free(current);
+  store_rec_set_done(&conns);
+  store_unlock(s);
   return rc;
 }

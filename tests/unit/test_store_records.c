@@ -107,11 +107,18 @@ static void names_are_unique_without_regard_to_case(void **state)
   store_fixture_export(&e2, "NIGHTLY CUSTOMERS", a.meta.id);
   assert_int_equal(store_export_create(s, &e1), APP_OK);
   assert_int_equal(store_export_create(s, &e2), APP_NAME_TAKEN);
+  /* The messages come from one place for every kind: each must still read as its own. */
+  assert_string_equal(store_message(s),
+                      "An export named 'Nightly customers' already exists in this store (names "
+                      "are compared without regard to case); choose another display name.");
   struct store_model m1, m2;
   store_fixture_model(&m1, "Churn", a.meta.id);
   store_fixture_model(&m2, "churn", a.meta.id);
   assert_int_equal(store_model_create(s, &m1), APP_OK);
   assert_int_equal(store_model_create(s, &m2), APP_NAME_TAKEN);
+  assert_string_equal(store_message(s),
+                      "A model named 'Churn' already exists in this store (names are compared "
+                      "without regard to case); choose another name.");
   /* Linked services: unique per workspace. */
   struct store_linked_service l1, l2, l3;
   store_fixture_linked_service(&l1, "contoso-synapse", "AzureML1");
@@ -119,6 +126,9 @@ static void names_are_unique_without_regard_to_case(void **state)
   store_fixture_linked_service(&l3, "contoso-synapse-dep", "AzureML1");
   assert_int_equal(store_linked_service_create(s, &l1), APP_OK);
   assert_int_equal(store_linked_service_create(s, &l2), APP_NAME_TAKEN);
+  assert_string_equal(store_message(s),
+                      "The workspace 'contoso-synapse' already has a linked service named "
+                      "'AzureML1' (names are compared without regard to case).");
   assert_int_equal(store_linked_service_create(s, &l3), APP_OK);
 
   store_linked_service_done(&l1);
@@ -131,6 +141,27 @@ static void names_are_unique_without_regard_to_case(void **state)
   store_connection_done(&a);
   store_connection_done(&b);
   store_connection_done(&c);
+  store_close(s);
+}
+
+static void a_lookup_that_misses_says_what_was_asked(void **state)
+{
+  struct store_fixture *f = *state;
+  struct store *s = store_fixture_open(f, &store_fixture_admin);
+  struct store_connection c;
+  struct store_export e;
+  struct store_model m;
+  struct store_linked_service ls;
+  assert_int_equal(store_connection_find(s, "Nowhere", &c), APP_NOT_FOUND);
+  assert_string_equal(store_message(s), "There is no connection 'Nowhere' in this store.");
+  assert_int_equal(store_export_get(s, "1b2c3d4e-5f60-4718-9a0b-1c2d3e4f5a6b", &e), APP_NOT_FOUND);
+  assert_string_equal(store_message(s),
+                      "There is no export '1b2c3d4e-5f60-4718-9a0b-1c2d3e4f5a6b' in this store.");
+  assert_int_equal(store_model_find(s, "Churn", &m), APP_NOT_FOUND);
+  assert_string_equal(store_message(s), "There is no model 'Churn' in this store.");
+  assert_int_equal(store_linked_service_find(s, "contoso-synapse", "AzureML1", &ls), APP_NOT_FOUND);
+  assert_string_equal(store_message(s), "There is no linked service 'AzureML1' of workspace "
+                                        "'contoso-synapse' in this store.");
   store_close(s);
 }
 
@@ -507,6 +538,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     T(connection_create_list_show_edit_remove),
     T(names_are_unique_without_regard_to_case),
+    T(a_lookup_that_misses_says_what_was_asked),
     T(a_stale_edit_is_a_conflict_not_an_overwrite),
     T(invalid_records_are_refused),
     T(export_history_detach_and_model_runs),
