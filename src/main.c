@@ -18,7 +18,8 @@ struct command {
 
 static const struct command commands[] = {
   { "connection", cmd_connection, "new | list | show NAME | edit NAME | remove NAME" },
-  { "linked-service", cmd_linked_service, "new | list | show NAME | remove NAME (Azure ML)" },
+  { "linked-service", cmd_linked_service,
+    "new | list | show NAME | edit NAME | remove NAME --workspace WS (Azure ML)" },
   { "resume", cmd_resume, "[NAME]  reopen a saved draft" },
   { "doctor", cmd_doctor, "CONNECTION [--fix]  check (and grant) the roles a connection needs" },
   { "role", cmd_role, "list | add OBJECT_ID ROLE | remove OBJECT_ID  (who may use the store)" },
@@ -59,7 +60,7 @@ static void usage(FILE *out)
         "  -v, --verbose    more detail in the log (repeat; also SYNWIZ_LOG_LEVEL)\n"
         "  -h, --help       this text;  --version  the version\n"
         "\n"
-        "Wizard options (connection new, linked-service new, resume):\n"
+        "Wizard options (connection new|edit, linked-service new|edit, resume):\n"
         "  --answers FILE   fill the wizard from a JSON answers file\n"
         "  --non-interactive  never open screens; list missing or invalid answers instead\n"
         "  --record FILE    write the answers of this run (secrets as references)\n"

@@ -1,6 +1,7 @@
 #include "app/app_home.h"
 
 #include "app/app_ctx.h"
+#include "app/app_linked_service.h"
 #include "app/store.h"
 #include "app/store_connection.h"
 #include "app/store_export.h"
@@ -82,13 +83,24 @@ static void add_linked_services(struct store *s, struct wiz_home_section *sec)
     sec->why_empty = xstrdup(store_message(s));
     return;
   }
+  /* Administrators and contributors manage linked services (store_role.h); viewers see them. */
+  bool manager = store_actor_role(s) >= STORE_ROLE_CONTRIBUTOR;
   for (size_t i = 0; i < l.n; i++) {
     const struct store_linked_service *ls = &l.items[i];
     char *detail = xasprintf("%s -> Azure ML %s, %s", ls->workspace_name, ls->ml_workspace_name,
                              ls->authentication == STORE_LS_AUTH_MSI ? "managed identity"
                                                                      : "service principal");
-    wiz_home_add_entry(sec, ls->name, detail, "linked_service");
+    struct wiz_home_entry *e = wiz_home_add_entry(sec, ls->name, detail, "linked_service");
     free(detail);
+    /* The name is unique only in its workspace: the host finds it by both. */
+    char *ref = app_ls_edit_ref(ls->workspace_name, ls->name);
+    wiz_home_entry_set_ref(e, ref);
+    free(ref);
+    if (manager) {
+      wiz_home_entry_add_action(e, "linked_service_test", "Test connection");
+      wiz_home_entry_add_action(e, "edit", "Edit");
+      wiz_home_entry_add_action(e, "linked_service_remove", "Remove");
+    }
   }
   store_linked_service_list_done(&l);
 }

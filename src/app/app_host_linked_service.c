@@ -45,6 +45,28 @@
  *                         refused), PUT the linked service (API.md D.3, app_ls_properties),
  *                         follow the operation, read it back and compare; only then the store
  *                         record (no secret). A dry run sends no write and lists the calls.
+ *   linked_service_remove (home screen, bound) says what removing does and asks; its
+ *                         follow-up linked_service_remove_confirm GETs it (an Azure ML one
+ *                         only), DELETEs it (followed to its end), then removes its record
+ *
+ * Edit mode (ls_edit, app_host.h; `synwiz linked-service edit` and the home screen's
+ * entries): the ref "WS/NAME" (app_ls_edit_ref) binds the host to that linked service as
+ * Synapse holds it (app_ls_saved_read), in the workspace of the store's record of that name,
+ * else in WS as --workspace takes it (app_workspace_lookup). Blocking calls: edit() runs
+ * before the wizard exists. Bound:
+ *   linked_service_name_unique  accepts the bound name in the bound workspace and refuses any
+ *                         other (no rename: Synapse has none; no move: a PUT elsewhere would
+ *                         make a second one)
+ *   linked_service_save   GETs the name expecting it there (removed meanwhile: refused), then
+ *                         PUTs over it (createOrUpdate) and updates its store record
+ *   the home screen's actions run without screens, so their answers were never looked up
+ *                         (no ml_workspace item): they work on the bound linked service as
+ *                         Synapse held it (read_saved). Its typed secret is not there (Synapse
+ *                         masks it, synwiz never keeps it): Test connection then finds the
+ *                         principal through Graph and checks its role, and says the secret was
+ *                         not tested.
+ * A linked service recorded in the store that Synapse no longer has binds "gone": the name
+ * rule and Test connection say so, and Remove removes its record.
  */
 #include "app/app_host.h"
 #include "app/app_linked_service.h"
@@ -76,8 +98,9 @@
 #define MAX_ROLE_WAIT_S     900
 #define SP_PROBE_EVERY_S    3
 
-static const char *const actions[] = { "linked_service_test", "linked_service_grant",
-                                       "linked_service_save", NULL };
+static const char *const actions[] = { "linked_service_test",           "linked_service_grant",
+                                       "linked_service_save",           "linked_service_remove",
+                                       "linked_service_remove_confirm", NULL };
 static const char *const rules[] = { "linked_service_name_unique", "application_id_not_object_id",
                                      NULL };
 static const char *const values[] = { "current_tenant", NULL };
@@ -124,6 +147,12 @@ struct ls_host {
   char *memo_connection; /* the last connection resolved to a workspace, and that workspace */
   char *memo_workspace;
   struct ls_job *job;
+  /* Edit mode (and the home screen's actions): the saved linked service the host is bound
+   * to, as Synapse held it when edit() read it, and its workspace. */
+  bool bound;
+  bool gone; /* recorded in the store, but no longer in Synapse (removed outside synwiz) */
+  struct app_workspace_ref bound_ws;
+  struct app_ls_saved saved;
 };
 
 static struct az_client *client_of(struct ls_host *h)
@@ -385,6 +414,39 @@ static char *ws_label(const char *ws)
   return xstrndup(host, strcspn(host, ".:/"));
 }
 
+/* Edit mode: the linked service stays where it is, under its name (Synapse has no rename,
+ * and a PUT elsewhere would make a second one); the name it holds is its own. */
+static enum wiz_check check_name_bound(struct ls_host *h, const char *name, const char *key,
+                                       struct strbuf *msg)
+{
+  char *ws = ws_label(key);
+  enum wiz_check verdict = WIZ_CHECK_OK;
+  if (h->gone) {
+    strbuf_printf(msg,
+                  "%s is no longer in the Synapse workspace %s (removed outside synwiz): there "
+                  "is nothing to edit. Remove its record (the home screen's Remove), or create "
+                  "it again with synwiz linked-service new.",
+                  h->saved.name, h->bound_ws.name);
+    verdict = WIZ_CHECK_ERROR;
+  } else if (strcasecmp(ws, h->bound_ws.name) != 0) {
+    strbuf_printf(msg,
+                  "This edits %s of the workspace %s: a linked service cannot move to another "
+                  "workspace. Choose %s again, or create one in %s with synwiz linked-service "
+                  "new.",
+                  h->saved.name, h->bound_ws.name, h->bound_ws.name, ws);
+    verdict = WIZ_CHECK_ERROR;
+  } else if (strcmp(name, h->saved.name) != 0) {
+    strbuf_printf(msg,
+                  "Renaming is not supported: this edits %s (Synapse cannot rename a linked "
+                  "service). Keep the name %s, or create a new linked service and remove this "
+                  "one.",
+                  h->saved.name, h->saved.name);
+    verdict = WIZ_CHECK_ERROR;
+  }
+  free(ws);
+  return verdict;
+}
+
 static enum wiz_check check_name_unique(struct ls_host *h, const char *field,
                                         const struct wiz_answers *a, struct strbuf *msg)
 {
@@ -392,6 +454,8 @@ static enum wiz_check check_name_unique(struct ls_host *h, const char *field,
   const char *key = answers_workspace(h, a);
   if (!name || !*name || !key)
     return WIZ_CHECK_OK;
+  if (h->bound)
+    return check_name_bound(h, name, key, msg);
   struct ls_names *n = names_of(h, key);
   char *ws = ws_label(key);
   enum wiz_check verdict = WIZ_CHECK_OK;
@@ -523,14 +587,17 @@ static enum wiz_check ls_check(void *ctx, const char *rule, const char *field_id
  * actions
  * ==================================================================================== */
 
-enum ls_action { ACT_TEST, ACT_GRANT, ACT_SAVE };
+enum ls_action { ACT_TEST, ACT_GRANT, ACT_SAVE, ACT_REMOVE_ASK, ACT_REMOVE };
 
 struct ls_job {
   struct ls_host *h;
   struct wiz_job *job;
   enum ls_action action;
   bool dry_run;
-  bool grant; /* grant a missing role when allowed (the grant action, or grant_role) */
+  bool grant;      /* grant a missing role when allowed (the grant action, or grant_role) */
+  bool editing;    /* the host is bound to a saved linked service: Save updates it */
+  bool from_saved; /* the saved linked service is tested as Synapse holds it (home screen) */
+  char *title;     /* the report's title, when title_for() does not give it */
   /* the answers */
   struct app_workspace_ref ws;
   char *name;
@@ -559,6 +626,7 @@ struct ls_job {
   int wait_total, wait_left;
   json_t *sent;      /* the properties PUT (holds the secret) */
   bool put_sent;     /* the PUT went out (a cancel cannot call it back) */
+  bool delete_sent;  /* the DELETE went out */
   char *spark_pools; /* "sparkpool33 (3.3), ..." of the workspace, or NULL */
 };
 
@@ -593,6 +661,7 @@ static void job_free(struct ls_job *j)
     free(strs[i]);
   xfree_secret(j->secret);
   free(j->spark_pools);
+  free(j->title);
   json_decref(j->assignments);
   json_decref(j->sent);
   free(j);
@@ -611,7 +680,12 @@ static const char *title_for(const struct ls_job *j)
                      : (j->granted ? "Contributor granted; Test connection passed"
                                    : "Test connection passed");
   case ACT_SAVE:
+    if (j->editing)
+      return j->failed ? "Linked service not updated" : "Linked service updated";
     return j->failed ? "Linked service not saved" : "Linked service saved";
+  case ACT_REMOVE_ASK:
+  case ACT_REMOVE:
+    break; /* j->title */
   }
   return "";
 }
@@ -629,7 +703,7 @@ static void finish(struct ls_job *j)
   struct wiz_report *r = j->r;
   j->r = NULL;
   free(r->title);
-  r->title = xstrdup(title_for(j));
+  r->title = xstrdup(j->title ? j->title : title_for(j));
   r->outcome = j->failed ? j->outcome : WIZ_OUTCOME_DONE;
   struct wiz_job *job = j->job;
   if (j->h->job == j)
@@ -674,8 +748,18 @@ static void fail_call(struct ls_job *j, struct az_call *call, const char *title,
 static void test_passed(struct ls_job *j);
 static void check_roles(struct ls_job *j);
 static void sp_read(struct ls_job *j);
+static void sp_lookup(struct ls_job *j);
 static void kv_check(struct ls_job *j);
 static void need_role(struct ls_job *j, const char *title, const char *detail);
+
+/* Test connection signs in as the service principal: it has its secret. Without one (a Key
+ * Vault reference, or a saved linked service whose typed secret synwiz never kept) the
+ * principal is found through Graph and its role checked. */
+static bool signs_in(const struct ls_job *j)
+{
+  return j->auth == APP_LS_AUTH_SERVICE_PRINCIPAL && j->key == APP_LS_KEY_SECURE_STRING &&
+         j->secret;
+}
 
 /* ---------- the Synapse workspace ---------- */
 
@@ -704,6 +788,8 @@ static void after_pools(struct az_call *call, void *ud)
     check_roles(j);
   } else if (j->key == APP_LS_KEY_KEY_VAULT) {
     kv_check(j);
+  } else if (!signs_in(j)) {
+    sp_lookup(j);
   } else {
     sp_read(j);
   }
@@ -856,12 +942,12 @@ static void after_tick(struct az_call *call, void *ud)
   az_call_delete(call);
   if (j->wait_left > 0)
     j->wait_left--;
-  bool probe = j->auth == APP_LS_AUTH_SERVICE_PRINCIPAL && j->key == APP_LS_KEY_SECURE_STRING &&
-               ((j->wait_total - j->wait_left) % SP_PROBE_EVERY_S == 0 || j->wait_left == 0);
+  bool probe =
+      signs_in(j) && ((j->wait_total - j->wait_left) % SP_PROBE_EVERY_S == 0 || j->wait_left == 0);
   if (j->wait_left == 0 || probe) {
     /* Test again: the role assignments (the identity's propagation cannot be observed from
      * outside), or the service principal's own read, which shows when it took effect. */
-    if (j->auth == APP_LS_AUTH_SERVICE_PRINCIPAL && j->key == APP_LS_KEY_SECURE_STRING)
+    if (signs_in(j))
       sp_read(j);
     else
       check_roles(j);
@@ -924,7 +1010,7 @@ static void after_grant(struct az_call *call, void *ud)
   j->wait_total = j->wait_left = role_wait_seconds();
   if (j->wait_total == 0) {
     j->wait_left = 0;
-    if (j->auth == APP_LS_AUTH_SERVICE_PRINCIPAL && j->key == APP_LS_KEY_SECURE_STRING)
+    if (signs_in(j))
       sp_read(j);
     else
       check_roles(j);
@@ -1058,9 +1144,13 @@ static void roles_done(struct ls_job *j, const char *role_name)
                      NULL, NULL);
     if (j->auth == APP_LS_AUTH_SERVICE_PRINCIPAL)
       wiz_report_add(j->r, WIZ_FINDING_INFO, "The secret itself was not tested",
-                     "It is an Azure Key Vault reference: synwiz does not read Key Vault, so it "
-                     "could not sign in as the service principal. Synapse reads the secret when "
-                     "the linked service is used.",
+                     j->key == APP_LS_KEY_KEY_VAULT
+                         ? "It is an Azure Key Vault reference: synwiz does not read Key Vault, "
+                           "so it could not sign in as the service principal. Synapse reads the "
+                           "secret when the linked service is used."
+                         : "synwiz never keeps the client secret and Synapse does not give it "
+                           "back, so it could not sign in as the service principal. Edit the "
+                           "linked service and give the secret to test the sign-in too.",
                      NULL, NULL);
     test_passed(j);
     return;
@@ -1263,6 +1353,11 @@ static void after_kv(struct az_call *call, void *ud)
   wiz_report_add(j->r, WIZ_FINDING_PASS, title, NULL, j->ws.name, NULL);
   free(title);
   az_call_delete(call);
+  sp_lookup(j);
+}
+
+static void sp_lookup(struct ls_job *j)
+{
   char *status = xasprintf("Looking up the service principal of application %s...", j->client_id);
   step(j, az_graph_find_service_principal(client_of(j->h), j->client_id), after_sp_lookup, status);
   free(status);
@@ -1350,7 +1445,8 @@ static void after_put(struct az_call *call, void *ud)
     return;
   }
   strbuf_done(&why);
-  char *title = xasprintf("Linked service %s created in %s and read back", j->name, j->ws.name);
+  char *title = xasprintf("Linked service %s %s in %s and read back", j->name,
+                          j->editing ? "updated" : "created", j->ws.name);
   wiz_report_add(j->r, WIZ_FINDING_PASS, title,
                  j->auth == APP_LS_AUTH_MSI
                      ? "Type AzureMLService, authentication MSI: the properties read back are the "
@@ -1359,8 +1455,8 @@ static void after_put(struct az_call *call, void *ud)
                        "ones sent (the key is kept by Synapse only).",
                  j->ws.name, NULL);
   free(title);
-  /* The name is taken now (for a wizard that goes on). */
-  for (size_t i = 0; i < j->h->n_names; i++) {
+  /* The name is taken now (for a wizard that goes on; an edited one held it already). */
+  for (size_t i = 0; i < j->h->n_names && !j->editing; i++) {
     struct ls_names *n = &j->h->names[i];
     if (n->done && n->ok &&
         (strcasecmp(n->workspace, j->ws.name) == 0 ||
@@ -1403,9 +1499,45 @@ static void put(struct ls_job *j)
     free(base);
   }
   j->put_sent = true;
-  char *status = xasprintf("Creating the linked service %s in %s...", j->name, j->ws.name);
+  char *status = xasprintf("%s the linked service %s in %s...",
+                           j->editing ? "Updating" : "Creating", j->name, j->ws.name);
   step(j, az_synapse_put_linked_service(client_of(j->h), ws, j->name, props), after_put, status);
   free(status);
+}
+
+/* Edit mode: the linked service must still be there, an Azure ML one, to be updated. */
+static void after_still_there(struct az_call *call, void *ud)
+{
+  struct ls_job *j = ud;
+  took(j);
+  if (az_call_result(call) == AZ_E_NOT_FOUND) {
+    char *title = xasprintf("%s is no longer in %s", j->name, j->ws.name);
+    wiz_report_add(j->r, WIZ_FINDING_FAIL, title,
+                   "Someone removed it since it was read: nothing was saved.", j->ws.name,
+                   "Create it again with synwiz linked-service new.");
+    free(title);
+    az_call_delete(call);
+    fail(j, WIZ_OUTCOME_REFUSED);
+    return;
+  }
+  if (az_call_result(call) != AZ_OK) {
+    fail_call(j, call, "Could not read the linked service to update", j->ws.name);
+    return;
+  }
+  const char *type = json_path_str(az_call_json(call), "properties.type");
+  if (!type || strcmp(type, APP_LS_TYPE) != 0) {
+    char *title = xasprintf("%s in %s is no longer an Azure Machine Learning linked service",
+                            j->name, j->ws.name);
+    char *detail = xasprintf("Its type is now %s: nothing was saved.", type ? type : "unknown");
+    wiz_report_add(j->r, WIZ_FINDING_FAIL, title, detail, j->ws.name, NULL);
+    free(title);
+    free(detail);
+    az_call_delete(call);
+    fail(j, WIZ_OUTCOME_REFUSED);
+    return;
+  }
+  az_call_delete(call);
+  put(j);
 }
 
 static void after_exists(struct az_call *call, void *ud)
@@ -1435,21 +1567,89 @@ static void after_exists(struct az_call *call, void *ud)
 static void test_passed(struct ls_job *j)
 {
   if (j->action != ACT_SAVE) {
-    wiz_report_add_followup(j->r, "linked_service_save", "Save");
+    /* (A saved one tested as Synapse holds it has nothing new to save.) */
+    if (!j->from_saved)
+      wiz_report_add_followup(j->r, "linked_service_save", "Save");
     finish(j);
     return;
   }
-  char *status = xasprintf("Checking that %s is free in %s...", j->name, j->ws.name);
+  char *status = j->editing ? xasprintf("Checking that %s is still in %s...", j->name, j->ws.name)
+                            : xasprintf("Checking that %s is free in %s...", j->name, j->ws.name);
   const char *ws = j->ws.dev_endpoint ? j->ws.dev_endpoint : j->ws.name;
-  step(j, az_synapse_get_linked_service(client_of(j->h), ws, j->name), after_exists, status);
+  step(j, az_synapse_get_linked_service(client_of(j->h), ws, j->name),
+       j->editing ? after_still_there : after_exists, status);
   free(status);
 }
 
 /* ---------- starting and cancelling ---------- */
 
+/* The saved linked service the host is bound to, as Synapse held it: what the home screen's
+ * actions work on (their wizard shows no screen, so its pickers are never looked up). No
+ * secret: a typed one is not kept, so Test connection checks the principal's role only and
+ * Save cannot send it. */
+static bool read_saved(struct ls_job *j)
+{
+  const struct ls_host *h = j->h;
+  const struct app_ls_saved *s = &h->saved;
+  j->from_saved = true;
+  app_workspace_ref_copy(&j->ws, &h->bound_ws);
+  if (h->gone) {
+    char *title = xasprintf("%s is no longer in %s", s->name, j->ws.name);
+    wiz_report_add(j->r, WIZ_FINDING_FAIL, title,
+                   "Someone removed it outside synwiz; its record is still in the synwiz store.",
+                   j->ws.name,
+                   "Remove its record, or create it again with synwiz linked-service new.");
+    free(title);
+    wiz_report_add_followup(j->r, "linked_service_remove_confirm", "Remove its record");
+    j->outcome = WIZ_OUTCOME_REFUSED;
+    return false;
+  }
+  if (j->ws.prevent_data_exfiltration) {
+    wiz_report_add(j->r, WIZ_FINDING_FAIL, "Data exfiltration protection is on", APP_LS_DEP_REASON,
+                   j->ws.name, NULL);
+    return false;
+  }
+  j->name = dup_or_null(s->name);
+  j->runtime = dup_or_null(s->integration_runtime);
+  j->ml_sub = dup_or_null(s->ml_subscription);
+  j->ml_rg = dup_or_null(s->ml_resource_group);
+  j->ml_ws = dup_or_null(s->ml_workspace);
+  j->ml_id = xasprintf("/subscriptions/%s/resourceGroups/%s/providers/"
+                       "Microsoft.MachineLearningServices/workspaces/%s",
+                       j->ml_sub, j->ml_rg, j->ml_ws);
+  j->auth = s->auth;
+  j->key = s->key;
+  if (j->auth == APP_LS_AUTH_SERVICE_PRINCIPAL) {
+    j->client_id = dup_or_null(s->client_id);
+    j->tenant = dup_or_null(s->tenant);
+    j->kv_ls = dup_or_null(s->key_vault_linked_service);
+    j->secret_name = dup_or_null(s->secret_name);
+    j->secret_version = dup_or_null(s->secret_version);
+    j->principal_label = xasprintf("service principal %s", j->client_id ? j->client_id : "?");
+    if (!j->client_id || !j->tenant) {
+      wiz_report_add(j->r, WIZ_FINDING_FAIL, "The service principal is not fully given",
+                     "The saved linked service names no application (client) id or tenant.",
+                     j->ws.name, NULL);
+      return false;
+    }
+    if (j->action == ACT_SAVE && j->key == APP_LS_KEY_SECURE_STRING) {
+      wiz_report_add(j->r, WIZ_FINDING_FAIL, "The client secret is needed",
+                     "synwiz never keeps it and Synapse does not give it back: edit the linked "
+                     "service and give the secret again.",
+                     NULL, NULL);
+      return false;
+    }
+  }
+  return true;
+}
+
 /* Copy what the job needs from the answers; false (with a finding) when something is off. */
 static bool read_answers(struct ls_job *j, const struct wiz_answers *a)
 {
+  /* The home screen's actions: the answers were never looked up (no Azure ML workspace
+   * item), so the bound linked service is what they mean. */
+  if (j->h->bound && !wiz_answers_item(a, "ml_workspace"))
+    return read_saved(j);
   char *why = NULL;
   if (!app_workspace_from_answers(j->h->base.app, a, &j->ws, &why)) {
     wiz_report_add(j->r, WIZ_FINDING_FAIL, "No Synapse workspace", why, NULL, NULL);
@@ -1521,7 +1721,158 @@ static bool read_answers(struct ls_job *j, const struct wiz_answers *a)
                    NULL);
     return false;
   }
+  if (j->action == ACT_SAVE && j->editing) {
+    /* What the name rule says, again: a pending check does not stop a headless Save. */
+    struct strbuf m;
+    strbuf_init(&m, 0);
+    bool same =
+        check_name_bound(j->h, j->name, j->ws.dev_endpoint ? j->ws.dev_endpoint : j->ws.name, &m) ==
+        WIZ_CHECK_OK;
+    if (!same)
+      wiz_report_add(j->r, WIZ_FINDING_FAIL, "Not the linked service being edited", m.buf,
+                     j->ws.name, NULL);
+    strbuf_done(&m);
+    return same;
+  }
   return true;
+}
+
+/* ---------- removing the saved one (home screen) ---------- */
+
+static void forget_record(struct ls_job *j)
+{
+  struct store *s = NULL;
+  const char *msg = NULL;
+  enum app_result rc = app_ctx_store(j->h->base.app, &s, &msg);
+  struct store_linked_service rec;
+  store_linked_service_init(&rec);
+  if (rc == APP_OK) {
+    rc = store_linked_service_find(s, j->ws.name, j->name, &rec);
+    if (rc == APP_OK)
+      rc = store_linked_service_remove(s, rec.meta.id, rec.meta.revision);
+    msg = store_message(s);
+  }
+  store_linked_service_done(&rec);
+  if (rc == APP_OK)
+    wiz_report_add(j->r, WIZ_FINDING_PASS, "Its record was removed from the synwiz store", NULL,
+                   NULL, NULL);
+  else if (rc != APP_NOT_FOUND)
+    wiz_report_add(j->r, WIZ_FINDING_WARN, "Its record stays in the synwiz store", msg, NULL, NULL);
+}
+
+static void removed(struct ls_job *j)
+{
+  if (!j->dry_run) {
+    forget_record(j);
+    j->h->bound = false; /* nothing left to edit */
+  }
+  free(j->title);
+  j->title = xasprintf(j->dry_run ? "Dry run: %s was not removed (nothing was changed)"
+                                  : "Removed the linked service %s",
+                       j->name);
+  finish(j);
+}
+
+static void after_delete(struct az_call *call, void *ud)
+{
+  struct ls_job *j = ud;
+  took(j);
+  if (az_call_result(call) != AZ_OK) {
+    fail_call(j, call, "Could not remove the linked service", j->ws.name);
+    return;
+  }
+  az_call_delete(call);
+  char *title = xasprintf("%s %s from the Synapse workspace %s",
+                          j->dry_run ? "Would remove" : "Removed", j->name, j->ws.name);
+  wiz_report_add(j->r, j->dry_run ? WIZ_FINDING_INFO : WIZ_FINDING_PASS, title,
+                 "The Azure ML workspace and its role assignments stay.", j->ws.name, NULL);
+  free(title);
+  removed(j);
+}
+
+static void after_remove_read(struct az_call *call, void *ud)
+{
+  struct ls_job *j = ud;
+  took(j);
+  if (az_call_result(call) == AZ_E_NOT_FOUND) {
+    /* Removed outside synwiz: only the record is left to remove. */
+    char *title = xasprintf("%s was no longer in %s", j->name, j->ws.name);
+    wiz_report_add(j->r, WIZ_FINDING_INFO, title, "Someone removed it outside synwiz.", j->ws.name,
+                   NULL);
+    free(title);
+    az_call_delete(call);
+    removed(j);
+    return;
+  }
+  if (az_call_result(call) != AZ_OK) {
+    fail_call(j, call, "Could not read the linked service", j->ws.name);
+    return;
+  }
+  const char *type = json_path_str(az_call_json(call), "properties.type");
+  if (!type || strcmp(type, APP_LS_TYPE) != 0) {
+    char *title =
+        xasprintf("%s in %s is not an Azure Machine Learning linked service", j->name, j->ws.name);
+    char *detail = xasprintf("Its type is %s: synwiz removes AzureMLService ones only.",
+                             type ? type : "unknown");
+    wiz_report_add(j->r, WIZ_FINDING_FAIL, title, detail, j->ws.name, NULL);
+    free(title);
+    free(detail);
+    az_call_delete(call);
+    fail(j, WIZ_OUTCOME_INVALID);
+    return;
+  }
+  az_call_delete(call);
+  j->delete_sent = true;
+  char *status = xasprintf("Removing the linked service %s from %s...", j->name, j->ws.name);
+  step(j,
+       az_synapse_delete_linked_service(
+           client_of(j->h), j->ws.dev_endpoint ? j->ws.dev_endpoint : j->ws.name, j->name),
+       after_delete, status);
+  free(status);
+}
+
+/* linked_service_remove says what removing does and asks (its follow-up confirms);
+ * linked_service_remove_confirm removes it from Synapse, then its store record. */
+static void start_remove(struct ls_job *j)
+{
+  struct ls_host *h = j->h;
+  if (!h->bound) {
+    j->title = xstrdup("Nothing was removed");
+    wiz_report_add(j->r, WIZ_FINDING_FAIL, "No saved linked service to remove",
+                   "Removing works on a saved linked service (the home screen's Remove, or "
+                   "synwiz linked-service remove NAME --workspace WS).",
+                   NULL, NULL);
+    fail(j, WIZ_OUTCOME_INVALID);
+    return;
+  }
+  app_workspace_ref_copy(&j->ws, &h->bound_ws);
+  j->name = xstrdup(h->saved.name);
+  if (j->action == ACT_REMOVE_ASK) {
+    j->title = xasprintf("%s is not removed yet", j->name);
+    char *sum =
+        h->gone ? xasprintf("It is no longer in the Synapse workspace %s (removed outside "
+                            "synwiz). Press 1 to remove its record from the synwiz store; Enter "
+                            "keeps it.",
+                            j->ws.name)
+                : xasprintf("Press 1 to remove it for good; Enter keeps it. It is deleted from "
+                            "the Synapse workspace %s and its record from the synwiz store; the "
+                            "Azure ML workspace and its role assignments stay.",
+                            j->ws.name);
+    wiz_report_set_summary(j->r, sum);
+    free(sum);
+    char *l = xasprintf("Yes, remove %s", j->name);
+    wiz_report_add_followup(j->r, "linked_service_remove_confirm", l);
+    free(l);
+    fail(j, WIZ_OUTCOME_CANCELLED);
+    return;
+  }
+  j->title = xasprintf("%s was not removed", j->name);
+  char *status = xasprintf("Reading the linked service %s in %s...", j->name, j->ws.name);
+  step(j,
+       az_synapse_get_linked_service(client_of(h),
+                                     j->ws.dev_endpoint ? j->ws.dev_endpoint : j->ws.name, j->name),
+       after_remove_read, status);
+  free(status);
 }
 
 static int ls_start_action(void *ctx, const char *action, const struct wiz_answers *answers,
@@ -1540,16 +1891,25 @@ static int ls_start_action(void *ctx, const char *action, const struct wiz_answe
     j->action = ACT_GRANT;
   else if (strcmp(action, "linked_service_save") == 0)
     j->action = ACT_SAVE;
+  else if (strcmp(action, "linked_service_remove") == 0)
+    j->action = ACT_REMOVE_ASK;
+  else if (strcmp(action, "linked_service_remove_confirm") == 0)
+    j->action = ACT_REMOVE;
   else {
     free(j);
     return -1;
   }
   j->grant = j->action == ACT_GRANT;
+  j->editing = h->bound;
   j->r = wiz_report_new(action, WIZ_OUTCOME_DONE);
   h->job = j;
   wiz_job_set_data(job, j);
+  if (j->action == ACT_REMOVE_ASK || j->action == ACT_REMOVE) {
+    start_remove(j);
+    return 0;
+  }
   if (!read_answers(j, answers)) {
-    fail(j, WIZ_OUTCOME_INVALID);
+    fail(j, j->outcome != WIZ_OUTCOME_DONE ? j->outcome : WIZ_OUTCOME_INVALID);
     return 0;
   }
   if (!app_ctx_identity(h->base.app)) {
@@ -1573,15 +1933,176 @@ static void ls_cancel_action(void *ctx, struct wiz_job *job)
     return;
   az_call_delete(j->call);
   j->call = NULL;
-  const char *what = j->put_sent && !j->dry_run
+  const char *what = j->delete_sent && !j->dry_run
+                         ? "The removal had been sent: Synapse may still finish it. Check with "
+                           "synwiz linked-service list; its store record stays."
+                     : j->put_sent && !j->dry_run && j->editing
+                         ? "The update had been sent: Synapse may still finish it. Check with "
+                           "synwiz linked-service show; the store record was not updated."
+                     : j->put_sent && !j->dry_run
                          ? "The create had been sent: Synapse may still finish it. Check with "
                            "synwiz linked-service list; nothing was recorded in the store."
                      : j->granted
                          ? "The role granted before stays granted; nothing else was changed."
                          : "Nothing was changed.";
   wiz_report_add(j->r, WIZ_FINDING_INFO, "Cancelled", what, NULL, NULL);
-  wiz_report_add_followup(j->r, "linked_service_test", "Test again");
+  if (j->action != ACT_REMOVE && j->action != ACT_REMOVE_ASK)
+    wiz_report_add_followup(j->r, "linked_service_test", "Test again");
   fail(j, WIZ_OUTCOME_CANCELLED);
+}
+
+/* ====================================================================================
+ * edit mode
+ * ==================================================================================== */
+
+/* Azure's refusal or failure, in the app layer's classes (the CLI's exit codes). */
+static enum app_result app_of_az(enum az_result r)
+{
+  switch (az_result_class(r)) {
+  case AZ_CLASS_OK:
+    return APP_OK;
+  case AZ_CLASS_LOCAL:
+    return APP_INVALID;
+  case AZ_CLASS_REFUSED:
+    return APP_DENIED;
+  case AZ_CLASS_CANCELED:
+  case AZ_CLASS_FAILURE:
+    break;
+  }
+  return APP_IO;
+}
+
+/* Who may change linked services (store_linked_service.h): administrators and contributors.
+ * The store says it on the first write; edit mode says it before the first screen. */
+static enum app_result may_change(struct store *s, const char *ws, const char *name,
+                                  struct store_linked_service *rec, struct strbuf *why)
+{
+  enum app_result rc = store_linked_service_find(s, ws, name, rec);
+  if (rc != APP_OK && rc != APP_NOT_FOUND) {
+    strbuf_puts(why, store_message(s));
+    return rc;
+  }
+  if (store_actor_role(s) < STORE_ROLE_CONTRIBUTOR) {
+    strbuf_puts(why, "You are a viewer of this store and cannot change linked services; "
+                     "administrators and contributors can.");
+    return APP_DENIED;
+  }
+  return APP_OK;
+}
+
+/* Bound: the rules, Save and the home screen's actions work on this one from now on. Takes
+ * `ws` and `saved` (they are left empty). */
+static void bind(struct ls_host *h, struct app_workspace_ref *ws, struct app_ls_saved *saved,
+                 bool gone)
+{
+  app_workspace_ref_done(&h->bound_ws);
+  app_ls_saved_done(&h->saved);
+  h->bound_ws = *ws;
+  memset(ws, 0, sizeof(*ws));
+  h->saved = *saved;
+  memset(saved, 0, sizeof(*saved));
+  h->bound = true;
+  h->gone = gone;
+}
+
+/* What the store's record says of a linked service Synapse no longer has. */
+static void saved_from_record(struct app_ls_saved *saved, const struct store_linked_service *rec)
+{
+  memset(saved, 0, sizeof(*saved));
+  saved->name = xstrdup(rec->name);
+  saved->ml_subscription = dup_or_null(rec->ml_subscription_id);
+  saved->ml_resource_group = dup_or_null(rec->ml_resource_group);
+  saved->ml_workspace = dup_or_null(rec->ml_workspace_name);
+  saved->auth =
+      rec->authentication == STORE_LS_AUTH_MSI ? APP_LS_AUTH_MSI : APP_LS_AUTH_SERVICE_PRINCIPAL;
+  saved->integration_runtime = xstrdup(APP_LS_AUTO_RUNTIME);
+}
+
+/* `ref` is "WS/NAME" (app_ls_edit_ref). A workspace the store has a record for is that
+ * workspace (the home screen's entries name it so); else WS is taken as --workspace takes
+ * it. Then Synapse says what the linked service is now. */
+static json_t *ls_edit(struct app_host_base *base, const char *ref, struct strbuf *why,
+                       enum app_result *out_rc)
+{
+  struct ls_host *h = (struct ls_host *)base;
+  char *ws_arg = NULL, *name = NULL;
+  if (!app_ls_edit_ref_parse(ref, &ws_arg, &name)) {
+    strbuf_printf(why,
+                  "'%s' does not name a linked service as WORKSPACE/NAME (a linked service's "
+                  "name is unique only in its Synapse workspace)",
+                  ref);
+    *out_rc = APP_INVALID;
+    return NULL;
+  }
+  json_t *answers = NULL;
+  struct store *s = NULL;
+  const char *msg = NULL;
+  struct store_linked_service rec;
+  store_linked_service_init(&rec);
+  struct app_workspace_ref ws = { 0 };
+  struct az_error err;
+  az_error_init(&err);
+  struct az_call *call = NULL;
+  struct app_ls_saved saved;
+  enum az_result r;
+  enum app_result rc = app_ctx_store(h->base.app, &s, &msg);
+  if (rc != APP_OK) {
+    strbuf_puts(why, msg ? msg : app_result_message(rc));
+    goto out;
+  }
+  rc = may_change(s, ws_arg, name, &rec, why);
+  if (rc != APP_OK)
+    goto out;
+  r = rec.workspace_name ? app_workspace_find(h->base.app, rec.workspace_name, &ws, &err)
+                         : app_workspace_lookup(h->base.app, ws_arg, true, &ws, NULL, &err);
+  if (r != AZ_OK) {
+    char *summary = az_error_summary(&err);
+    strbuf_puts(why, summary);
+    free(summary);
+    rc = r == AZ_E_INVALID_ARG ? APP_NOT_FOUND : app_of_az(r);
+    goto out;
+  }
+  call = az_synapse_get_linked_service(client_of(h), ws.dev_endpoint, name);
+  r = az_call_wait(call);
+  if (r == AZ_E_NOT_FOUND && rec.workspace_name) {
+    /* Removed outside synwiz: bound all the same, so that its record can be removed (the
+     * home screen's Remove); the rules and Test connection say it is gone. */
+    saved_from_record(&saved, &rec);
+    bind(h, &ws, &saved, true);
+    answers = app_ls_saved_answers(&h->saved, h->bound_ws.subscription, h->bound_ws.name);
+    rc = APP_OK;
+    goto out;
+  }
+  if (r == AZ_E_NOT_FOUND) {
+    strbuf_printf(why,
+                  "the Synapse workspace %s has no linked service named '%s' (synwiz "
+                  "linked-service list --workspace %s lists them)",
+                  ws.name, name, ws.name);
+    rc = APP_NOT_FOUND;
+    goto out;
+  }
+  if (r != AZ_OK) {
+    char *summary = az_error_summary(az_call_error(call));
+    strbuf_printf(why, "cannot read the linked service %s in %s: %s", name, ws.name, summary);
+    free(summary);
+    rc = app_of_az(r);
+    goto out;
+  }
+  if (!app_ls_saved_read(az_call_json(call), &saved, why)) {
+    rc = APP_INVALID;
+    goto out;
+  }
+  bind(h, &ws, &saved, false);
+  answers = app_ls_saved_answers(&h->saved, h->bound_ws.subscription, h->bound_ws.name);
+out:
+  az_call_delete(call);
+  az_error_done(&err);
+  app_workspace_ref_done(&ws);
+  store_linked_service_done(&rec);
+  free(ws_arg);
+  free(name);
+  *out_rc = rc;
+  return answers;
 }
 
 /* ====================================================================================
@@ -1620,6 +2141,8 @@ static void ls_destroy(struct app_host_base *base)
   free(h->ids);
   free(h->memo_connection);
   free(h->memo_workspace);
+  app_workspace_ref_done(&h->bound_ws);
+  app_ls_saved_done(&h->saved);
   free(h);
 }
 
@@ -1634,6 +2157,7 @@ struct app_host_base *app_host_linked_service_open(struct app_ctx *app, struct s
   struct ls_host *h = xcalloc(1, sizeof(*h));
   h->base.app = app;
   h->base.destroy = ls_destroy;
+  h->base.edit = ls_edit;
   h->base.filter = app_ls_filter;
   h->decl.sources = app_sources_names();
   h->decl.actions = actions;

@@ -59,6 +59,135 @@ json_t *app_ls_properties(const struct app_ls_spec *s)
   return props;
 }
 
+/* ---------- a saved one, to edit ---------- */
+
+void app_ls_saved_done(struct app_ls_saved *s)
+{
+  char *strs[] = { s->name,
+                   s->ml_subscription,
+                   s->ml_resource_group,
+                   s->ml_workspace,
+                   s->client_id,
+                   s->tenant,
+                   s->key_vault_linked_service,
+                   s->secret_name,
+                   s->secret_version,
+                   s->integration_runtime };
+  for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+    free(strs[i]);
+  memset(s, 0, sizeof(*s));
+}
+
+/* A plain string property (NULL when absent); an expression or other object sets *odd. */
+static char *plain(json_t *o, const char *key, const char **odd)
+{
+  json_t *v = json_object_get(o, key);
+  if (!v || json_is_null(v))
+    return NULL;
+  if (!json_is_string(v)) {
+    if (!*odd)
+      *odd = key;
+    return NULL;
+  }
+  return *json_string_value(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+bool app_ls_saved_read(json_t *ls, struct app_ls_saved *out, struct strbuf *why)
+{
+  memset(out, 0, sizeof(*out));
+  json_t *props = json_object_get(ls, "properties");
+  const char *type = json_path_str(props, "type");
+  const char *name = json_path_str(ls, "name");
+  if (!type || strcmp(type, APP_LS_TYPE) != 0) {
+    strbuf_printf(why,
+                  "%s is not an Azure Machine Learning linked service (its type is %s); synwiz "
+                  "edits AzureMLService ones only",
+                  name ? name : "it", type ? type : "unknown");
+    return false;
+  }
+  json_t *tp = json_object_get(props, "typeProperties");
+  const char *odd = NULL;
+  out->name = name ? xstrdup(name) : NULL;
+  out->ml_subscription = plain(tp, "subscriptionId", &odd);
+  out->ml_resource_group = plain(tp, "resourceGroupName", &odd);
+  out->ml_workspace = plain(tp, "mlWorkspaceName", &odd);
+  out->auth =
+      json_object_get(tp, "servicePrincipalId") ? APP_LS_AUTH_SERVICE_PRINCIPAL : APP_LS_AUTH_MSI;
+  if (out->auth == APP_LS_AUTH_SERVICE_PRINCIPAL) {
+    out->client_id = plain(tp, "servicePrincipalId", &odd);
+    out->tenant = plain(tp, "tenant", &odd);
+    json_t *key = json_object_get(tp, "servicePrincipalKey");
+    const char *kt = json_path_str(key, "type");
+    if (kt && strcmp(kt, "AzureKeyVaultSecret") == 0) {
+      out->key = APP_LS_KEY_KEY_VAULT;
+      out->key_vault_linked_service = plain(json_object_get(key, "store"), "referenceName", &odd);
+      out->secret_name = plain(key, "secretName", &odd);
+      out->secret_version = plain(key, "secretVersion", &odd);
+    } else {
+      out->key = APP_LS_KEY_SECURE_STRING; /* masked, or kept encrypted: typed again */
+    }
+  }
+  const char *ir = json_path_str(props, "connectVia.referenceName");
+  out->integration_runtime = xstrdup(ir ? ir : APP_LS_AUTO_RUNTIME);
+  if (odd) {
+    strbuf_printf(why,
+                  "%s's %s is not a plain value (an expression or a parameter?): synwiz cannot "
+                  "edit it; change it in Synapse Studio",
+                  out->name ? out->name : "the linked service", odd);
+  } else if (!out->name || !out->ml_subscription || !out->ml_resource_group || !out->ml_workspace) {
+    strbuf_printf(why,
+                  "%s does not name its Azure ML workspace (subscriptionId, "
+                  "resourceGroupName, mlWorkspaceName): synwiz cannot edit it",
+                  out->name ? out->name : "the linked service");
+  } else {
+    return true;
+  }
+  app_ls_saved_done(out);
+  return false;
+}
+
+json_t *app_ls_saved_answers(const struct app_ls_saved *s, const char *subscription,
+                             const char *workspace)
+{
+  json_t *a = json_object();
+  put_str(a, "subscription", subscription);
+  put_str(a, "workspace", workspace);
+  put_str(a, "name", s->name);
+  put_str(a, "ml_subscription", s->ml_subscription);
+  put_str(a, "ml_workspace", s->ml_workspace);
+  json_object_set_new(
+      a, "authentication",
+      json_string(s->auth == APP_LS_AUTH_MSI ? "managed_identity" : "service_principal"));
+  if (s->auth == APP_LS_AUTH_SERVICE_PRINCIPAL) {
+    put_str(a, "client_id", s->client_id);
+    json_object_set_new(
+        a, "secret_source",
+        json_string(s->key == APP_LS_KEY_KEY_VAULT ? "key_vault" : "secure_string"));
+    put_str(a, "key_vault_linked_service", s->key_vault_linked_service);
+    put_str(a, "secret_name", s->secret_name);
+    put_str(a, "secret_version", s->secret_version);
+    put_str(a, "tenant", s->tenant);
+  }
+  put_str(a, "integration_runtime", s->integration_runtime);
+  return a;
+}
+
+char *app_ls_edit_ref(const char *workspace, const char *name)
+{
+  return xasprintf("%s/%s", workspace, name);
+}
+
+bool app_ls_edit_ref_parse(const char *ref, char **out_ws, char **out_name)
+{
+  *out_ws = *out_name = NULL;
+  const char *slash = strrchr(ref, '/');
+  if (!slash || slash == ref || !slash[1])
+    return false;
+  *out_ws = xstrndup(ref, (size_t)(slash - ref));
+  *out_name = xstrdup(slash + 1);
+  return true;
+}
+
 /* ---------- read-back ---------- */
 
 static char *show(json_t *v)

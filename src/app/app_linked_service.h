@@ -19,6 +19,10 @@
  *                                  404 wrong names) and of role definitions (Contributor or
  *                                  a role that covers the Azure ML workspace)
  *   the grant commands             for someone who may assign the role
+ *   a saved one, to edit           what Synapse holds read back into the wizard's terms
+ *                                  and answers (edit mode; a typed secret is never
+ *                                  given back: it must be typed again)
+ *   the edit reference             "WS/NAME": linked services are unique per workspace
  *
  * Strings returned are fresh heap strings; JSON returned is a new reference.
  */
@@ -121,6 +125,39 @@ char *app_ls_grant_az_command(const char *principal_id, const char *scope);
 /** `synwiz rest --method put --url '<scope>/providers/Microsoft.Authorization/roleAssignments/
  * <guid>?api-version=2022-04-01' --body '{...}'` (a fresh GUID each time). */
 char *app_ls_grant_rest_command(const char *principal_id, const char *scope);
+
+/* A saved linked service as Synapse holds it, in the wizard's terms (all strings owned;
+ * app_ls_saved_done() frees them). No secret: Synapse masks a SecureString on read, so a
+ * typed secret (key APP_LS_KEY_SECURE_STRING) is not here and must be given again. */
+struct app_ls_saved {
+  char *name;
+  char *ml_subscription, *ml_resource_group, *ml_workspace;
+  enum app_ls_auth auth;
+  char *client_id, *tenant;
+  enum app_ls_key key;
+  char *key_vault_linked_service, *secret_name, *secret_version;
+  char *integration_runtime; /* AutoResolveIntegrationRuntime when there is no connectVia */
+};
+
+/** Read a linked service resource (GET linkedservices/NAME). False with the reason in `why`
+ * when it is not an AzureMLService one, or holds what synwiz cannot edit (an expression
+ * instead of a plain value, no Azure ML workspace). */
+bool app_ls_saved_read(json_t *ls, struct app_ls_saved *out, struct strbuf *why);
+void app_ls_saved_done(struct app_ls_saved *s);
+/** The answers of a saved linked service in the workspace `workspace` of subscription
+ * `subscription` (a JSON object, as an answers file gives them): subscription, workspace,
+ * name, ml_subscription, ml_workspace, authentication, client_id, tenant, secret_source
+ * and the Key Vault reference, integration_runtime. Never `secret`. */
+json_t *app_ls_saved_answers(const struct app_ls_saved *s, const char *subscription,
+                             const char *workspace);
+
+/* Edit mode names a linked service "WS/NAME": WS as --workspace takes it (a connection's
+ * name, a workspace's name, or its dev endpoint URL), then the name (which cannot hold a
+ * '/'). */
+/** "WS/NAME" (fresh). */
+char *app_ls_edit_ref(const char *workspace, const char *name);
+/** Split at the last '/': false when either part is empty. *out_ws and *out_name are fresh. */
+bool app_ls_edit_ref_parse(const char *ref, char **out_ws, char **out_name);
 
 /** From a Spark pools list ({"value": [...]}): "sparkpool33 (3.3), sparkpool34 (3.4)", or
  * NULL when no pool runs Spark 3.3 or 3.4. */

@@ -463,6 +463,17 @@ void app_workspace_ref_done(struct app_workspace_ref *ref)
   memset(ref, 0, sizeof(*ref));
 }
 
+/* The workspace a saved connection names. */
+static void ref_from_connection(struct app_workspace_ref *ref, const struct store_connection *c)
+{
+  ref->subscription = dup_or_null(c->subscription_id);
+  ref->resource_group = dup_or_null(c->workspace_resource_group);
+  ref->name = dup_or_null(c->workspace_name);
+  ref->id = dup_or_null(c->workspace_id);
+  ref->dev_endpoint = dup_or_null(c->workspace_dev_endpoint);
+  ref->principal_id = dup_or_null(c->workspace_principal_id);
+}
+
 bool app_workspace_from_answers(struct app_ctx *ctx, const struct wiz_answers *answers,
                                 struct app_workspace_ref *ref, char **out_why)
 {
@@ -489,12 +500,7 @@ bool app_workspace_from_answers(struct app_ctx *ctx, const struct wiz_answers *a
       store_connection_done(&c);
       return false;
     }
-    ref->subscription = dup_or_null(c.subscription_id);
-    ref->resource_group = dup_or_null(c.workspace_resource_group);
-    ref->name = dup_or_null(c.workspace_name);
-    ref->id = dup_or_null(c.workspace_id);
-    ref->dev_endpoint = dup_or_null(c.workspace_dev_endpoint);
-    ref->principal_id = dup_or_null(c.workspace_principal_id);
+    ref_from_connection(ref, &c);
     store_connection_done(&c);
     return true;
   }
@@ -514,4 +520,127 @@ bool app_workspace_from_answers(struct app_ctx *ctx, const struct wiz_answers *a
   const char *dep = wiz_item_attr(ws, "prevent_data_exfiltration");
   ref->prevent_data_exfiltration = dep && strcmp(dep, "true") == 0;
   return true;
+}
+
+/* Fill `ref` from one workspace resource of an ARM list or get. */
+static void ref_from_arm(struct app_workspace_ref *ref, json_t *w, const char *subscription)
+{
+  const char *id = json_path_str(w, "id");
+  free(ref->subscription);
+  free(ref->resource_group);
+  free(ref->name);
+  free(ref->id);
+  free(ref->principal_id);
+  free(ref->tenant_id);
+  ref->subscription = xstrdup(subscription);
+  ref->resource_group = id ? az_arm_id_part(id, "resourceGroups") : NULL;
+  ref->name = dup_or_null(json_path_str(w, "name"));
+  ref->id = dup_or_null(id);
+  ref->principal_id = dup_or_null(json_path_str(w, "identity.principalId"));
+  ref->tenant_id = dup_or_null(json_path_str(w, "identity.tenantId"));
+  const char *dev = json_path_str(w, "properties.connectivityEndpoints.dev");
+  if (dev && !ref->dev_endpoint)
+    ref->dev_endpoint = xstrdup(dev);
+  ref->prevent_data_exfiltration =
+      json_path_bool(w, "properties.managedVirtualNetworkSettings.preventDataExfiltration", false);
+}
+
+/* The workspace named `name` in every subscription the identity sees (listed in parallel). */
+static enum az_result find_in_subscriptions(struct az_client *client, const char *name,
+                                            struct app_workspace_ref *ref, struct az_error *err)
+{
+  struct az_call *subs = az_arm_list_subscriptions(client);
+  enum az_result r = az_call_wait(subs);
+  if (r != AZ_OK) {
+    az_error_copy(err, az_call_error(subs));
+    az_call_delete(subs);
+    return r;
+  }
+  json_t *value = json_object_get(az_call_json(subs), "value");
+  size_t n = json_array_size(value);
+  struct az_call **lists = xcalloc(n + 1, sizeof(*lists));
+  for (size_t i = 0; i < n; i++)
+    lists[i] =
+        az_arm_list_workspaces(client, json_path_str(json_array_get(value, i), "subscriptionId"));
+  bool found = false;
+  for (size_t i = 0; i < n; i++) {
+    if (az_call_wait(lists[i]) != AZ_OK || found)
+      continue;
+    size_t k;
+    json_t *w;
+    json_array_foreach(json_object_get(az_call_json(lists[i]), "value"), k, w)
+    {
+      const char *wname = json_path_str(w, "name");
+      if (!found && wname && strcasecmp(wname, name) == 0 &&
+          json_path_str(w, "properties.connectivityEndpoints.dev")) {
+        ref_from_arm(ref, w, json_path_str(json_array_get(value, i), "subscriptionId"));
+        found = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++)
+    az_call_delete(lists[i]);
+  free(lists);
+  az_call_delete(subs);
+  if (!found) {
+    az_error_set(err, AZ_E_INVALID_ARG,
+                 "no saved connection and no Synapse workspace you can see is named '%s'", name);
+    return AZ_E_INVALID_ARG;
+  }
+  return AZ_OK;
+}
+
+enum az_result app_workspace_lookup(struct app_ctx *ctx, const char *arg, bool full,
+                                    struct app_workspace_ref *ref, char **out_connection,
+                                    struct az_error *err)
+{
+  memset(ref, 0, sizeof(*ref));
+  if (out_connection)
+    *out_connection = NULL;
+  struct store *s = NULL;
+  if (app_ctx_store(ctx, &s, NULL) == APP_OK) {
+    struct store_connection c;
+    store_connection_init(&c);
+    if (store_connection_find(s, arg, &c) == APP_OK && !c.redacted && c.workspace_name &&
+        c.workspace_dev_endpoint) {
+      ref_from_connection(ref, &c);
+      if (out_connection)
+        *out_connection = xstrdup(c.display_name);
+      store_connection_done(&c);
+      return AZ_OK;
+    }
+    store_connection_done(&c);
+  }
+  if (strncasecmp(arg, "https://", 8) == 0) {
+    /* "https://ws1.dev.azuresynapse.net" -> "ws1" (the first label is the name) */
+    const char *host = arg + 8;
+    ref->dev_endpoint = xstrdup(arg);
+    ref->name = xstrndup(host, strcspn(host, ".:/"));
+    if (!full)
+      return AZ_OK;
+    char *name = xstrdup(ref->name);
+    enum az_result r = find_in_subscriptions(app_ctx_client(ctx), name, ref, err);
+    free(name);
+    return r;
+  }
+  return find_in_subscriptions(app_ctx_client(ctx), arg, ref, err);
+}
+
+enum az_result app_workspace_find(struct app_ctx *ctx, const char *name,
+                                  struct app_workspace_ref *ref, struct az_error *err)
+{
+  memset(ref, 0, sizeof(*ref));
+  return find_in_subscriptions(app_ctx_client(ctx), name, ref, err);
+}
+
+void app_workspace_ref_copy(struct app_workspace_ref *dst, const struct app_workspace_ref *src)
+{
+  dst->subscription = dup_or_null(src->subscription);
+  dst->resource_group = dup_or_null(src->resource_group);
+  dst->name = dup_or_null(src->name);
+  dst->id = dup_or_null(src->id);
+  dst->dev_endpoint = dup_or_null(src->dev_endpoint);
+  dst->principal_id = dup_or_null(src->principal_id);
+  dst->tenant_id = dup_or_null(src->tenant_id);
+  dst->prevent_data_exfiltration = src->prevent_data_exfiltration;
 }

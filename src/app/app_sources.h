@@ -38,7 +38,10 @@
 
 #include <stdbool.h>
 
+#include "azure/az_result.h"
+
 struct app_ctx;
+struct az_error;
 struct wiz_answers;
 struct wiz_list;
 struct wiz_load;
@@ -72,6 +75,27 @@ struct app_workspace_ref {
 /** Fill `ref` from the answers; false with a sentence in *out_why (fresh) when it can't. */
 bool app_workspace_from_answers(struct app_ctx *ctx, const struct wiz_answers *answers,
                                 struct app_workspace_ref *ref, char **out_why);
+/**
+ * Find the Synapse workspace a person names (`synwiz linked-service ... --workspace WS`):
+ * a saved connection's display name (its workspace; *out_connection, when non-NULL, gets
+ * the connection's name), else a dev endpoint URL, else a workspace's name looked up through
+ * ARM in every subscription the signed-in identity can see (names are unique in a cloud).
+ * `full`: a dev endpoint URL is also looked up through ARM (by its first label), so that
+ * subscription, resource group and identity are known; without it only name and
+ * dev_endpoint are. Blocks (az_call_wait): for commands and edit mode, not for screens'
+ * own loops. AZ_OK; else `err` says why: a name nobody can see is AZ_E_INVALID_ARG with
+ * "no saved connection and no Synapse workspace you can see is named 'WS'", else ARM's
+ * error.
+ */
+enum az_result app_workspace_lookup(struct app_ctx *ctx, const char *arg, bool full,
+                                    struct app_workspace_ref *ref, char **out_connection,
+                                    struct az_error *err);
+/** The Synapse workspace of that name only (the ARM search of app_workspace_lookup): for a
+ * name known to be a workspace's, such as a linked-service record's. */
+enum az_result app_workspace_find(struct app_ctx *ctx, const char *name,
+                                  struct app_workspace_ref *ref, struct az_error *err);
+/** A deep copy of `src` into `dst` (dst is overwritten, not freed). */
+void app_workspace_ref_copy(struct app_workspace_ref *dst, const struct app_workspace_ref *src);
 void app_workspace_ref_done(struct app_workspace_ref *ref);
 
 #endif

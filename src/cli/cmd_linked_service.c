@@ -4,6 +4,10 @@
  *
  *   new [--answers FILE] [--non-interactive] [--record FILE] [--dry-run]
  *       the wizard (forms/linked_service.json, host src/app/app_host_linked_service.c)
+ *   edit NAME --workspace WS [wizard options]
+ *       the same wizard on a saved linked service (the host's edit mode, bound to
+ *       "WS/NAME": app_ls_edit_ref), filled from what Synapse holds; Save updates it. The
+ *       name and the workspace stay; a typed client secret must be given again
  *   list --workspace WS [--output json|table]
  *       the workspace's linked services of type AzureMLService, read from Synapse, each
  *       marked when the synwiz store holds its record
@@ -24,10 +28,9 @@
 
 #include "app/app_ctx.h"
 #include "app/app_linked_service.h"
+#include "app/app_sources.h"
 #include "app/store.h"
-#include "app/store_connection.h"
 #include "app/store_linked_service.h"
-#include "azure/az_arm.h"
 #include "azure/az_client.h"
 #include "azure/az_synapse.h"
 #include "util/jsonpath.h"
@@ -42,10 +45,14 @@ static void ls_usage(FILE *out)
 {
   fputs("usage: synwiz linked-service new [--answers FILE] [--non-interactive] [--record FILE]\n"
         "                                 [--dry-run]\n"
+        "       synwiz linked-service edit NAME --workspace WS [--answers FILE]\n"
+        "                                 [--non-interactive] [--record FILE] [--dry-run]\n"
         "       synwiz linked-service list --workspace WS [--output json|table]\n"
         "       synwiz linked-service show NAME --workspace WS [--output json|table]\n"
         "       synwiz linked-service remove NAME --workspace WS [--dry-run]\n"
-        "WS: a saved connection's name, or a Synapse workspace's name.\n",
+        "WS: a saved connection's name, or a Synapse workspace's name.\n"
+        "edit: the wizard on a saved linked service; its name and workspace stay, a typed\n"
+        "client secret must be given again (synwiz never keeps it).\n",
         out);
 }
 
@@ -61,82 +68,23 @@ struct ls_cmd {
   char *connection;
 };
 
-/* "https://ws1.dev.azuresynapse.net" -> "ws1". */
-static char *name_of_endpoint(const char *url)
+/* --workspace: a connection's name, a dev endpoint URL, or a workspace's name (in that order;
+ * app_workspace_lookup). */
+static int resolve_workspace(struct ls_cmd *c)
 {
-  const char *host = url + 8;
-  return xstrndup(host, strcspn(host, ".:/"));
-}
-
-/* Find the workspace by name in every subscription the signed-in identity sees (ARM): its
- * dev endpoint is what the data-plane calls need. */
-static int find_workspace(struct ls_cmd *c, struct az_client *client)
-{
-  struct az_call *subs = az_arm_list_subscriptions(client);
-  if (az_call_wait(subs) != AZ_OK) {
-    int rc = cli_azure_fail(az_call_error(subs));
-    az_call_delete(subs);
-    return rc;
+  struct app_workspace_ref ref;
+  struct az_error err;
+  az_error_init(&err);
+  int rc = CLI_EXIT_DONE;
+  if (app_workspace_lookup(c->app, c->workspace_arg, false, &ref, &c->connection, &err) != AZ_OK) {
+    rc = cli_azure_fail(&err);
+  } else {
+    c->workspace = xstrdup(ref.name);
+    c->dev_endpoint = xstrdup(ref.dev_endpoint);
   }
-  json_t *value = json_object_get(az_call_json(subs), "value");
-  size_t n = json_array_size(value);
-  struct az_call **lists = xcalloc(n + 1, sizeof(*lists));
-  for (size_t i = 0; i < n; i++) /* in parallel */
-    lists[i] =
-        az_arm_list_workspaces(client, json_path_str(json_array_get(value, i), "subscriptionId"));
-  for (size_t i = 0; i < n; i++) {
-    if (az_call_wait(lists[i]) != AZ_OK || c->dev_endpoint)
-      continue;
-    size_t k;
-    json_t *w;
-    json_array_foreach(json_object_get(az_call_json(lists[i]), "value"), k, w)
-    {
-      const char *name = json_path_str(w, "name");
-      const char *dev = json_path_str(w, "properties.connectivityEndpoints.dev");
-      if (name && dev && strcasecmp(name, c->workspace_arg) == 0 && !c->dev_endpoint) {
-        c->workspace = xstrdup(name);
-        c->dev_endpoint = xstrdup(dev);
-      }
-    }
-  }
-  for (size_t i = 0; i < n; i++)
-    az_call_delete(lists[i]);
-  free(lists);
-  az_call_delete(subs);
-  if (!c->dev_endpoint) {
-    cli_error("no saved connection and no Synapse workspace you can see is named '%s'",
-              c->workspace_arg);
-    return CLI_EXIT_USAGE;
-  }
-  return CLI_EXIT_DONE;
-}
-
-/* --workspace: a connection's name, a dev endpoint URL, or a workspace's name (in that order). */
-static int resolve_workspace(struct ls_cmd *c, struct az_client *client)
-{
-  struct store *s = NULL;
-  if (app_ctx_store(c->app, &s, NULL) == APP_OK) {
-    struct store_connection conn;
-    store_connection_init(&conn);
-    if (store_connection_find(s, c->workspace_arg, &conn) == APP_OK && !conn.redacted &&
-        conn.workspace_name) {
-      c->workspace = xstrdup(conn.workspace_name);
-      c->connection = xstrdup(conn.display_name);
-      if (conn.workspace_dev_endpoint)
-        c->dev_endpoint = xstrdup(conn.workspace_dev_endpoint);
-    }
-    store_connection_done(&conn);
-  }
-  if (c->workspace && c->dev_endpoint)
-    return CLI_EXIT_DONE;
-  if (strncasecmp(c->workspace_arg, "https://", 8) == 0) {
-    c->dev_endpoint = xstrdup(c->workspace_arg);
-    c->workspace = name_of_endpoint(c->workspace_arg);
-    return CLI_EXIT_DONE;
-  }
-  free(c->workspace);
-  c->workspace = NULL;
-  return find_workspace(c, client);
+  az_error_done(&err);
+  app_workspace_ref_done(&ref);
+  return rc;
 }
 
 /* The store's record of workspace/name, or NULL (a JSON object to decref). */
@@ -364,7 +312,7 @@ static int run_command(struct cli_ctx *ctx, struct ls_cmd *c)
     return CLI_EXIT_REFUSED;
   }
   client = app_ctx_client(c->app);
-  rc = resolve_workspace(c, client);
+  rc = resolve_workspace(c);
   if (rc != CLI_EXIT_DONE)
     ;
   else if (strcmp(c->verb, "list") == 0)
@@ -380,6 +328,67 @@ static int run_command(struct cli_ctx *ctx, struct ls_cmd *c)
   return rc;
 }
 
+/* edit NAME --workspace WS [wizard options]: --workspace and NAME are taken out, the rest
+ * goes to the wizard's option parser. */
+static int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
+{
+  const char *workspace = NULL, *name = NULL;
+  char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
+  int n = 0, rc = CLI_EXIT_USAGE;
+  rest[n++] = argv[1]; /* where getopt expects the program name */
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      ls_usage(stdout);
+      free(rest);
+      return CLI_EXIT_DONE;
+    }
+    if (strcmp(a, "--workspace") == 0 || strcmp(a, "-w") == 0) {
+      if (i + 1 >= argc)
+        goto usage;
+      workspace = argv[++i];
+    } else if (strncmp(a, "--workspace=", 12) == 0) {
+      workspace = a + 12;
+    } else if (strcmp(a, "--answers") == 0 || strcmp(a, "--record") == 0) {
+      rest[n++] = argv[i];
+      if (i + 1 < argc)
+        rest[n++] = argv[++i];
+    } else if (a[0] != '-' && !name) {
+      name = a;
+    } else {
+      rest[n++] = argv[i];
+    }
+  }
+  if (!name || !*name || !workspace || !*workspace) {
+    cli_error("give the linked service's NAME and --workspace WS");
+    goto usage;
+  }
+  if (strchr(name, '/')) {
+    cli_error("'%s' is not a linked service name (it cannot hold a '/')", name);
+    goto usage;
+  }
+  struct wizard_opts o;
+  int first = wizard_parse_opts(n, rest, &o);
+  if (first < 0) {
+    free(rest);
+    return CLI_EXIT_USAGE;
+  }
+  if (first < n) {
+    cli_error("linked-service edit takes one NAME ('%s' is one too many)", rest[first]);
+    goto usage;
+  }
+  char *ref = app_ls_edit_ref(workspace, name);
+  o.edit = ref;
+  rc = wizard_run(wizard_app_hosts(ctx), "linked_service", &o);
+  free(ref);
+  free(rest);
+  return rc;
+usage:
+  ls_usage(stderr);
+  free(rest);
+  return rc;
+}
+
 int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
 {
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -387,6 +396,8 @@ int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
     return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_DONE;
   }
   const char *verb = argv[1];
+  if (strcmp(verb, "edit") == 0)
+    return cmd_edit(ctx, argc, argv);
   if (strcmp(verb, "new") == 0) {
     struct wizard_opts o;
     int first = wizard_parse_opts(argc - 1, argv + 1, &o);

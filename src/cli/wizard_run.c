@@ -213,8 +213,11 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
   return run_screens(hosts, term, w, o, ref_draft, false);
 }
 
+/* `why`: where an edit that cannot start says why (the home screen's notice), or NULL for
+ * stderr. */
 static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, const char *form_id,
-                    const struct wizard_opts *opts, json_t *draft, const char *draft_name)
+                    const struct wizard_opts *opts, json_t *draft, const char *draft_name,
+                    struct strbuf *why_edit)
 {
   /* A draft saved while editing resumes editing the same saved thing (its answers first,
    * then the draft's), never as a new one that would collide with it. */
@@ -237,32 +240,40 @@ static int run_form(const struct wizard_hosts *hosts, struct ui_term *term, cons
     hosts->close(hosts->ctx, host);
     return CLI_EXIT_USAGE;
   }
-  struct wizard *w = wiz_new(form, host);
+  json_t *edit_answers = NULL;
   if (o->edit) {
-    /* The saved thing's answers first: an answers file may then change some of them. */
+    /* Before the wizard exists: an edit may wait on Azure (the client's loop runs), and the
+     * wizard's first loads must not complete before the saved answers are applied. */
     struct strbuf ew;
     strbuf_init(&ew, 0);
     int exit_code = CLI_EXIT_USAGE;
-    json_t *answers =
+    edit_answers =
         hosts->edit ? hosts->edit(hosts->ctx, host, form_id, o->edit, &ew, &exit_code) : NULL;
-    if (!answers) {
-      if (draft && !opts->edit)
+    if (!edit_answers) {
+      if (why_edit)
+        strbuf_puts(why_edit, ew.len ? ew.buf : "not supported here");
+      else if (draft && !opts->edit)
         cli_error("the draft %s edits '%s', which cannot be opened: %s", draft_name, o->edit,
                   ew.len ? ew.buf : "not supported here");
       else
         cli_error("cannot edit '%s': %s", o->edit, ew.len ? ew.buf : "not supported here");
       strbuf_done(&ew);
-      wiz_delete(w);
       wiz_form_delete(form);
       hosts->close(hosts->ctx, host);
       return exit_code;
     }
-    strbuf_reset(&ew);
+    strbuf_done(&ew);
+  }
+  struct wizard *w = wiz_new(form, host);
+  if (edit_answers) {
+    /* The saved thing's answers first: an answers file may then change some of them. */
+    struct strbuf ew;
+    strbuf_init(&ew, 0);
     wiz_set_editing(w, o->edit);
-    if (wiz_apply_answers(w, answers, false, &ew) != WIZ_OK)
+    if (wiz_apply_answers(w, edit_answers, false, &ew) != WIZ_OK)
       fprintf(stderr, "synwiz: the saved '%s' has answers this form no longer knows:\n%s", o->edit,
               ew.buf);
-    json_decref(answers);
+    json_decref(edit_answers);
     strbuf_done(&ew);
   }
   char *dname = draft_name ? xstrdup(draft_name) : NULL;
@@ -291,7 +302,7 @@ static int released(const struct wizard_hosts *hosts, int exit_code)
 int wizard_run(const struct wizard_hosts *hosts, const char *form_id,
                const struct wizard_opts *opts)
 {
-  return released(hosts, run_form(hosts, NULL, form_id, opts, NULL, NULL));
+  return released(hosts, run_form(hosts, NULL, form_id, opts, NULL, NULL, NULL));
 }
 
 int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv)
@@ -328,7 +339,7 @@ int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv)
     cli_error("no draft named '%s' (synwiz resume lists them)", name);
     return CLI_EXIT_USAGE;
   }
-  int exit_code = run_form(hosts, NULL, form_id, &o, doc, name);
+  int exit_code = run_form(hosts, NULL, form_id, &o, doc, name, NULL);
   json_decref(doc);
   free(form_id);
   return released(hosts, exit_code);
@@ -470,7 +481,7 @@ int wizard_home(const struct wizard_hosts *hosts)
         } else {
           hosts->close(hosts->ctx, probe);
           rc = run_form(hosts, term, form_id, &o, doc,
-                        c.kind == UI_HOME_DRAFT ? hd[c.index].name : NULL);
+                        c.kind == UI_HOME_DRAFT ? hd[c.index].name : NULL, NULL);
           if (rc == CLI_EXIT_DONE)
             notice = xstrdup("Done.");
         }
@@ -481,7 +492,7 @@ int wizard_home(const struct wizard_hosts *hosts)
     } else if (c.kind == UI_HOME_ENTRY && home) {
       const struct wiz_home_entry *e = &home->sections[c.index].entries[c.entry];
       struct wizard_opts o = { 0 };
-      o.edit = e->name;
+      o.edit = e->ref;
       if (strcmp(e->action[c.action], "edit") != 0) {
         o.action = e->action[c.action];
         o.action_label = e->label[c.action];
@@ -490,11 +501,17 @@ int wizard_home(const struct wizard_hosts *hosts)
         notice = xasprintf("\"%s\" on %s: not available here; use the command line.",
                            e->label[c.action], e->name);
       } else {
-        rc = run_form(hosts, term, e->form, &o, NULL, NULL);
-        notice = xasprintf("%s %s: %s.", e->label[c.action], e->name,
-                           rc == CLI_EXIT_DONE        ? "done"
-                           : rc == CLI_EXIT_CANCELLED ? "closed"
-                                                      : "not done (see the report)");
+        struct strbuf ew;
+        strbuf_init(&ew, 0);
+        rc = run_form(hosts, term, e->form, &o, NULL, NULL, &ew);
+        if (ew.len) /* refused before any screen: the reason is all there is to see */
+          notice = xasprintf("%s %s: %s.", e->label[c.action], e->name, ew.buf);
+        else
+          notice = xasprintf("%s %s: %s.", e->label[c.action], e->name,
+                             rc == CLI_EXIT_DONE        ? "done"
+                             : rc == CLI_EXIT_CANCELLED ? "closed"
+                                                        : "not done (see the report)");
+        strbuf_done(&ew);
       }
     }
     wiz_home_delete(home);

@@ -11,11 +11,14 @@
  *  --record FILE       write the answers of the run (secrets as {"env": NAME} references)
  *  --dry-run           the host prints each call instead of changing anything
  *
- * Edit mode (wizard_opts.edit, `synwiz connection edit NAME`): the hosts' edit() binds the
- * host to the saved thing and gives its answers, applied before any answers file; the
- * screens start at the first step. Action mode (wizard_opts.action, the home screen's
- * actions on a saved thing): the host is bound the same way and the action runs at once;
- * the command ends when its report is closed.
+ * Edit mode (wizard_opts.edit, `synwiz connection edit NAME`, `synwiz linked-service edit
+ * NAME --workspace WS` as "WS/NAME"): the hosts' edit() binds the host to the saved thing and
+ * gives its answers, applied before any answers file; edit() runs before the wizard is made
+ * (it may wait on Azure, and the wizard's first loads must not finish before the saved
+ * answers are in); the screens start at the first step. Action mode (wizard_opts.action, the
+ * home screen's actions on a saved thing, bound by the entry's ref): the host is bound the
+ * same way and the action runs at once; the command ends when its report is closed. On the
+ * home screen, an edit() that refuses says why in the home's notice line.
  *
  * Exit codes: enum cli_exit (0 done, 1 cancelled, 2 invalid input or usage, 3 Azure refused,
  * 4 network or service failure).

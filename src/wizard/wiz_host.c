@@ -179,6 +179,7 @@ void wiz_home_delete(struct wiz_home *h)
       free(e->name);
       free(e->detail);
       free(e->form);
+      free(e->ref);
       for (size_t k = 0; k < e->n_actions; k++) {
         free(e->action[k]);
         free(e->label[k]);
@@ -218,7 +219,14 @@ struct wiz_home_entry *wiz_home_add_entry(struct wiz_home_section *s, const char
   e->name = xstrdup(name);
   e->detail = dup_or_null(detail);
   e->form = dup_or_null(form);
+  e->ref = xstrdup(name);
   return e;
+}
+
+void wiz_home_entry_set_ref(struct wiz_home_entry *e, const char *ref)
+{
+  free(e->ref);
+  e->ref = xstrdup(ref);
 }
 
 void wiz_home_entry_add_action(struct wiz_home_entry *e, const char *action, const char *label)

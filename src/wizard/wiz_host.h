@@ -143,11 +143,14 @@ void *wiz_job_data(const struct wiz_job *job);
 
 /* An entry's action is "edit" (the form's wizard opens on the saved thing, its host in edit
  * mode), or an action its form's host declares, run on the saved thing (the host bound to it
- * as for "edit"), with its progress and report on screen. */
+ * as for "edit"), with its progress and report on screen. The host is bound by the entry's
+ * ref: what its edit mode takes to find the saved thing, which the name alone may not be
+ * (a linked service's name is unique only in its Synapse workspace). */
 struct wiz_home_entry {
   char *name;    /* "sales_lake" */
   char *detail;  /* "contoso-synapse / contosolake / customerinsights", or NULL */
   char *form;    /* the form whose host runs the actions, e.g. "connection" */
+  char *ref;     /* what the host's edit mode is given: set by wiz_home_entry_set_ref, else name */
   char **action; /* action names (declared by that form's host) ... */
   char **label;  /* ... and their labels */
   size_t n_actions;
@@ -176,6 +179,8 @@ struct wiz_home_section *wiz_home_add_section(struct wiz_home *h, const char *ti
 struct wiz_home_entry *wiz_home_add_entry(struct wiz_home_section *s, const char *name,
                                           const char *detail, const char *form);
 void wiz_home_entry_add_action(struct wiz_home_entry *e, const char *action, const char *label);
+/** Give the entry a ref other than its name (see struct wiz_home_entry). */
+void wiz_home_entry_set_ref(struct wiz_home_entry *e, const char *ref);
 
 /* --- the host --- */
 

@@ -706,12 +706,18 @@ void wiz_touch(struct wizard *w, size_t field)
     w->fs[field].touched = true;
 }
 
+static void resolve_pending(struct wizard *w, size_t field);
+
 void wiz_set_pending_pick(struct wizard *w, size_t field, const char *answer)
 {
   free(w->fs[field].pending_pick);
   w->fs[field].pending_pick = xstrdup(answer);
   wiz_value_clear(&w->fs[field].v);
   w->fs[field].touched = true;
+  /* A list that is already here (loaded before the answer came, or delivered at once by
+   * the host) will not be delivered again: look the answer up now. */
+  if (w->fs[field].src[WIZ_SRC_ITEMS].state == WIZ_LOAD_DONE)
+    resolve_pending(w, field);
 }
 
 void wiz_add_pending_multi(struct wizard *w, size_t field, const char *answer)
@@ -720,6 +726,8 @@ void wiz_add_pending_multi(struct wizard *w, size_t field, const char *answer)
   fs->pending_multi = xrealloc(fs->pending_multi, (fs->n_pending_multi + 1) * sizeof(char *));
   fs->pending_multi[fs->n_pending_multi++] = xstrdup(answer);
   fs->touched = true;
+  if (fs->src[WIZ_SRC_ITEMS].state == WIZ_LOAD_DONE)
+    resolve_pending(w, field);
 }
 
 /* ---------- validity ---------- */

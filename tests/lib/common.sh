@@ -7,6 +7,8 @@
 #   check DESC CMD...     run CMD; count a pass or a failure, print which
 #   expect_eq DESC A B    compare two strings
 #   assert_no_secrets DIR...  fail if any seeded secret appears under DIR
+#   jget FILE EXPR        print the JavaScript EXPR over the JSON file's `j` (needs node):
+#                         a string as is, anything else as JSON, nothing for null/undefined
 #   test_done             print "N passed, N failed" and exit 0/1
 set -u
 
@@ -98,6 +100,8 @@ assert_no_secrets() { # assert_no_secrets DIR...
     echo "FAIL - secrets found in:$found"
   fi
 }
+
+jget() { node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const v=('"$2"'); process.stdout.write(v===undefined||v===null?"":typeof v==="string"?v:JSON.stringify(v))' "$1"; }
 
 test_done() {
   echo "$T_PASS passed, $T_FAIL failed"

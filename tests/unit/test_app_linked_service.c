@@ -3,7 +3,10 @@
  * refusals, the reading of token-endpoint and ARM errors, the role check, the grant
  * commands; and the wizard's host end to end on the fake transport: the PUT sent for a
  * managed identity and for a service principal, the one-off token, the 200-then-Failed
- * trap and a read-back that differs (neither recorded), a wrong secret, the refusals. */
+ * trap and a read-back that differs (neither recorded), a wrong secret, the refusals; edit
+ * mode: a saved one read back into answers (never a typed secret, a Key Vault reference
+ * kept), Save updating the same one, a rename or another workspace refused, the home
+ * screen's entry and its actions (Test connection on the saved one, Remove). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,6 +19,7 @@
 
 #include "support/az_fake.h"
 #include "app/app_ctx.h"
+#include "app/app_home.h"
 #include "app/app_host.h"
 #include "app/app_linked_service.h"
 #include "app/store.h"
@@ -117,6 +121,93 @@ static void body_service_principal(void **state)
 }
 
 /* ---------- read-back ---------- */
+
+/* A saved linked service, read back into the wizard's answers (edit mode). */
+static void saved_answers(void **state)
+{
+  (void)state;
+  struct strbuf why;
+  strbuf_init(&why, 0);
+  struct app_ls_saved sv;
+  json_t *msi = parse("{\"name\":\"LS1\",\"properties\":{\"type\":\"AzureMLService\","
+                      "\"connectVia\":{\"referenceName\":\"ManagedIR\",\"type\":"
+                      "\"IntegrationRuntimeReference\"},\"typeProperties\":{\"subscriptionId\":"
+                      "\"" SUB "\",\"resourceGroupName\":\"rg-ml\",\"mlWorkspaceName\":\"ml1\","
+                      "\"authentication\":\"MSI\"}}}");
+  assert_true(app_ls_saved_read(msi, &sv, &why));
+  json_t *a = app_ls_saved_answers(&sv, SUB, "ws1");
+  assert_json(a, "{\"subscription\":\"" SUB "\",\"workspace\":\"ws1\",\"name\":\"LS1\","
+                 "\"ml_subscription\":\"" SUB "\",\"ml_workspace\":\"ml1\",\"authentication\":"
+                 "\"managed_identity\",\"integration_runtime\":\"ManagedIR\"}");
+  json_decref(a);
+  app_ls_saved_done(&sv);
+  json_decref(msi);
+  /* A typed secret comes back masked: never an answer, it must be given again. */
+  json_t *sp = parse("{\"name\":\"LS1\",\"properties\":{\"type\":\"AzureMLService\","
+                     "\"typeProperties\":{\"subscriptionId\":\"" SUB "\",\"resourceGroupName\":"
+                     "\"rg-ml\",\"mlWorkspaceName\":\"ml1\",\"servicePrincipalId\":\"" SP_APP
+                     "\",\"servicePrincipalKey\":{\"type\":\"SecureString\",\"value\":"
+                     "\"**********\"},\"tenant\":\"contoso.onmicrosoft.com\"}}}");
+  assert_true(app_ls_saved_read(sp, &sv, &why));
+  a = app_ls_saved_answers(&sv, SUB, "ws1");
+  assert_json(a, "{\"subscription\":\"" SUB "\",\"workspace\":\"ws1\",\"name\":\"LS1\","
+                 "\"ml_subscription\":\"" SUB "\",\"ml_workspace\":\"ml1\",\"authentication\":"
+                 "\"service_principal\",\"client_id\":\"" SP_APP "\",\"secret_source\":"
+                 "\"secure_string\",\"tenant\":\"contoso.onmicrosoft.com\","
+                 "\"integration_runtime\":\"AutoResolveIntegrationRuntime\"}");
+  json_decref(a);
+  app_ls_saved_done(&sv);
+  json_decref(sp);
+  /* A Key Vault reference is kept. */
+  json_t *kv = parse("{\"name\":\"LS1\",\"properties\":{\"type\":\"AzureMLService\","
+                     "\"typeProperties\":{\"subscriptionId\":\"" SUB "\",\"resourceGroupName\":"
+                     "\"rg-ml\",\"mlWorkspaceName\":\"ml1\",\"servicePrincipalId\":\"" SP_APP
+                     "\",\"servicePrincipalKey\":{\"type\":\"AzureKeyVaultSecret\",\"store\":"
+                     "{\"referenceName\":\"Vault1\",\"type\":\"LinkedServiceReference\"},"
+                     "\"secretName\":\"ml-sp\",\"secretVersion\":\"v2\"},\"tenant\":\"t1\"}}}");
+  assert_true(app_ls_saved_read(kv, &sv, &why));
+  a = app_ls_saved_answers(&sv, SUB, "ws1");
+  assert_string_equal(json_path_str(a, "secret_source"), "key_vault");
+  assert_string_equal(json_path_str(a, "key_vault_linked_service"), "Vault1");
+  assert_string_equal(json_path_str(a, "secret_name"), "ml-sp");
+  assert_string_equal(json_path_str(a, "secret_version"), "v2");
+  assert_null(json_object_get(a, "secret"));
+  json_decref(a);
+  app_ls_saved_done(&sv);
+  json_decref(kv);
+  /* Another type, or an expression where a name is expected: not editable, said why. */
+  json_t *blob = parse("{\"name\":\"Lake\",\"properties\":{\"type\":\"AzureBlobFS\"}}");
+  assert_false(app_ls_saved_read(blob, &sv, &why));
+  assert_non_null(strstr(why.buf, "Lake is not an Azure Machine Learning linked service (its type "
+                                  "is AzureBlobFS)"));
+  json_decref(blob);
+  strbuf_reset(&why);
+  json_t *expr = parse("{\"name\":\"LS1\",\"properties\":{\"type\":\"AzureMLService\","
+                       "\"typeProperties\":{\"subscriptionId\":\"" SUB "\",\"resourceGroupName\":"
+                       "\"rg-ml\",\"mlWorkspaceName\":{\"value\":\"@pipeline().ws\",\"type\":"
+                       "\"Expression\"},\"authentication\":\"MSI\"}}}");
+  assert_false(app_ls_saved_read(expr, &sv, &why));
+  assert_non_null(strstr(why.buf, "mlWorkspaceName is not a plain value"));
+  json_decref(expr);
+  strbuf_done(&why);
+  /* The edit reference: WS/NAME, split at the last '/'. */
+  char *ref = app_ls_edit_ref("ws1", "LS1");
+  assert_string_equal(ref, "ws1/LS1");
+  char *ws = NULL, *name = NULL;
+  assert_true(app_ls_edit_ref_parse(ref, &ws, &name));
+  assert_string_equal(ws, "ws1");
+  assert_string_equal(name, "LS1");
+  free(ws);
+  free(name);
+  free(ref);
+  assert_true(app_ls_edit_ref_parse("https://ws1.dev.azuresynapse.net/LS1", &ws, &name));
+  assert_string_equal(ws, "https://ws1.dev.azuresynapse.net");
+  assert_string_equal(name, "LS1");
+  free(ws);
+  free(name);
+  assert_false(app_ls_edit_ref_parse("LS1", &ws, &name));
+  assert_false(app_ls_edit_ref_parse("ws1/", &ws, &name));
+}
 
 static void read_back(void **state)
 {
@@ -311,7 +402,7 @@ struct world {
   bool fail_operation;      /* the PUT's operation ends {"status":"Failed"} after a 200 */
   bool drop_authentication; /* Synapse "forgets" authentication on read-back */
   char *stored;             /* the linked service PUT, as Synapse keeps it */
-  int puts, grants, guest_tokens;
+  int puts, grants, guest_tokens, deletes;
 };
 
 static char *user_token(void)
@@ -348,7 +439,9 @@ static bool world_answer(struct azfake *f, const struct azfake_record *req,
     return true;
   }
   bool is_get = strcmp(req->method, "GET") == 0;
-  if (strstr(u, "graph.microsoft.com")) {
+  if (strstr(u, "graph.microsoft.com") && strstr(u, "servicePrincipals?") && strstr(u, SP_APP)) {
+    out->body = xstrdup("{\"value\":[{\"id\":\"" SP_OID "\",\"appId\":\"" SP_APP "\"}]}");
+  } else if (strstr(u, "graph.microsoft.com")) {
     out->status = 404;
     out->body = xstrdup("{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"no\"}}");
   } else if (strstr(u, "/providers/Microsoft.Authorization/roleAssignments?")) {
@@ -412,6 +505,12 @@ static bool world_answer(struct azfake *f, const struct azfake_record *req,
       out->body = json_dumps(j, JSON_COMPACT);
       json_decref(j);
     }
+  } else if (strstr(u, "ws1.dev.azuresynapse.net/linkedservices/LS1") &&
+             strcmp(req->method, "DELETE") == 0) {
+    w->deletes++;
+    free(w->stored);
+    w->stored = NULL;
+    out->body = xstrdup("");
   } else if (strstr(u, "ws1.dev.azuresynapse.net/linkedservices/LS1")) {
     w->puts++;
     free(out->headers);
@@ -489,6 +588,24 @@ static int host_teardown(void **state)
   return 0;
 }
 
+/* Check the answers, run the finish action; its outcome, or -1 when an answer was refused
+ * (the problems then go in `problems`). */
+static int check_and_finish(struct hostfx *fx, struct strbuf *problems)
+{
+  struct wiz_problems p = { 0 };
+  wiz_headless_check(fx->wiz, &p, 10000);
+  if (p.n) {
+    for (size_t i = 0; i < p.n; i++)
+      strbuf_printf(problems, "%s: %s (rule: %s)\n", p.v[i].field, p.v[i].message, p.v[i].rule);
+    if (getenv("TEST_VERBOSE"))
+      fprintf(stderr, "%s", problems->buf);
+    wiz_problems_done(&p);
+    return -1;
+  }
+  wiz_problems_done(&p);
+  return (int)wiz_headless_action(fx->wiz, NULL, NULL, NULL, 600000);
+}
+
 /* Load `answers` (JSON text), check them, run the finish action; returns its outcome, or
  * -1 when an answer was refused (the problems then go in `problems`). */
 static int run(struct hostfx *fx, const char *answers, struct strbuf *problems)
@@ -503,18 +620,7 @@ static int run(struct hostfx *fx, const char *answers, struct strbuf *problems)
   assert_int_equal(wiz_load_answers_file(fx->wiz, file, &errs), WIZ_OK);
   strbuf_done(&errs);
   free(file);
-  struct wiz_problems p = { 0 };
-  wiz_headless_check(fx->wiz, &p, 10000);
-  if (p.n) {
-    for (size_t i = 0; i < p.n; i++)
-      strbuf_printf(problems, "%s: %s (rule: %s)\n", p.v[i].field, p.v[i].message, p.v[i].rule);
-    if (getenv("TEST_VERBOSE"))
-      fprintf(stderr, "%s", problems->buf);
-    wiz_problems_done(&p);
-    return -1;
-  }
-  wiz_problems_done(&p);
-  return (int)wiz_headless_action(fx->wiz, NULL, NULL, NULL, 600000);
+  return check_and_finish(fx, problems);
 }
 
 static const struct azfake_record *last_put(struct hostfx *fx)
@@ -751,12 +857,193 @@ static void connections(void **state)
   strbuf_done(&pb);
 }
 
+/* A new wizard whose host is bound to `ref` (edit mode), on the saved answers, as the CLI
+ * makes it: edit first, then the wizard. */
+static void bind_wizard(struct hostfx *fx, const char *ref)
+{
+  wiz_delete(fx->wiz);
+  enum app_result rc = APP_OK;
+  struct strbuf why;
+  strbuf_init(&why, 0);
+  json_t *saved = app_host_edit(fx->host, ref, &why, &rc);
+  if (!saved)
+    fail_msg("edit %s: %s", ref, why.buf);
+  fx->wiz = wiz_new(fx->form, fx->host);
+  wiz_set_editing(fx->wiz, ref);
+  assert_int_equal(wiz_apply_answers(fx->wiz, saved, false, &why), WIZ_OK);
+  json_decref(saved);
+  strbuf_done(&why);
+}
+
+/* Edit mode: bind to `ref`, then `answers` (JSON text) over the saved ones; as run(). */
+static int run_edit(struct hostfx *fx, const char *ref, const char *answers,
+                    struct strbuf *problems)
+{
+  bind_wizard(fx, ref);
+  struct strbuf errs;
+  strbuf_init(&errs, 0);
+  json_t *more = parse(answers);
+  assert_int_equal(wiz_apply_answers(fx->wiz, more, false, &errs), WIZ_OK);
+  json_decref(more);
+  strbuf_done(&errs);
+  return check_and_finish(fx, problems);
+}
+
+static long record_revision(struct hostfx *fx)
+{
+  struct store *s = NULL;
+  assert_int_equal(app_ctx_store(fx->app, &s, NULL), APP_OK);
+  struct store_linked_service rec;
+  store_linked_service_init(&rec);
+  long rev = store_linked_service_find(s, "ws1", "LS1", &rec) == APP_OK ? rec.meta.revision : 0;
+  store_linked_service_done(&rec);
+  return rev;
+}
+
+static bool has_finding(const struct wiz_report *r, const char *title)
+{
+  for (size_t i = 0; r && i < r->n_findings; i++) {
+    if (strcmp(r->findings[i].title, title) == 0)
+      return true;
+  }
+  return false;
+}
+
+static void edit_updates_the_same_one(void **state)
+{
+  struct hostfx *fx = *state;
+  fx->w.ms_has_role = true;
+  struct strbuf pb;
+  strbuf_init(&pb, 0);
+  assert_int_equal(run(fx, MSI_ANSWERS "}", &pb), WIZ_OUTCOME_DONE);
+  assert_int_equal(record_revision(fx), 1);
+  /* Unchanged: Save updates LS1 in place (a new one of that name would be refused). */
+  assert_int_equal(run_edit(fx, "ws1/LS1", "{}", &pb), WIZ_OUTCOME_DONE);
+  assert_int_equal(fx->w.puts, 2);
+  assert_string_equal(wiz_job_report(fx->wiz)->title, "Linked service updated");
+  assert_true(
+      has_finding(wiz_job_report(fx->wiz), "Linked service LS1 updated in ws1 and read back"));
+  assert_int_equal(records_in_store(fx), 1);
+  assert_int_equal(record_revision(fx), 2);
+  /* Changed to a service principal: the same one, now with the principal's properties. */
+  setenv("SP_SECRET", SECRET, 1);
+  assert_int_equal(
+      run_edit(fx, "ws1/LS1",
+               "{\"authentication\":\"service_principal\",\"client_id\":\"" SP_APP
+               "\",\"secret\":{\"env\":\"SP_SECRET\"},\"tenant\":\"contoso.onmicrosoft.com\"}",
+               &pb),
+      WIZ_OUTCOME_DONE);
+  json_t *body = parse(last_put(fx)->body);
+  assert_string_equal(json_path_str(body, "properties.typeProperties.servicePrincipalId"), SP_APP);
+  json_decref(body);
+  assert_int_equal(records_in_store(fx), 1);
+  assert_int_equal(record_revision(fx), 3);
+  /* Edited again: the typed secret is not given back (Synapse masks it), so it is asked for. */
+  unsetenv("SP_SECRET");
+  strbuf_reset(&pb);
+  assert_int_equal(run_edit(fx, "ws1/LS1", "{}", &pb), -1);
+  assert_non_null(strstr(pb.buf, "secret: Required. (rule: required)"));
+  assert_int_equal(fx->w.puts, 3);
+  strbuf_done(&pb);
+}
+
+static void edit_refusals(void **state)
+{
+  struct hostfx *fx = *state;
+  fx->w.ms_has_role = true;
+  struct strbuf pb;
+  strbuf_init(&pb, 0);
+  assert_int_equal(run(fx, MSI_ANSWERS "}", &pb), WIZ_OUTCOME_DONE);
+  /* No rename: the name field says why. */
+  assert_int_equal(run_edit(fx, "ws1/LS1", "{\"name\":\"LS2\"}", &pb), -1);
+  assert_non_null(strstr(pb.buf, "name: Renaming is not supported: this edits LS1"));
+  assert_int_equal(fx->w.puts, 1);
+  /* Unknown workspace, unknown name, no workspace at all: refused before any screen. */
+  const struct {
+    const char *ref;
+    enum app_result rc;
+    const char *why;
+  } cases[] = {
+    { "nows/LS1", APP_NOT_FOUND, "no Synapse workspace you can see is named 'nows'" },
+    { "ws1/Nope", APP_NOT_FOUND, "the Synapse workspace ws1 has no linked service named 'Nope'" },
+    { "LS1", APP_INVALID, "does not name a linked service as WORKSPACE/NAME" },
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct strbuf why;
+    strbuf_init(&why, 0);
+    enum app_result rc = APP_OK;
+    assert_null(app_host_edit(fx->host, cases[i].ref, &why, &rc));
+    assert_int_equal(rc, cases[i].rc);
+    if (!strstr(why.buf, cases[i].why))
+      fail_msg("%s: %s", cases[i].ref, why.buf);
+    strbuf_done(&why);
+  }
+  strbuf_done(&pb);
+}
+
+/* Run a host action the way the home screen does: bound by edit(), the answers applied but
+ * never looked up (no screen), the action at once. */
+static const struct wiz_report *home_action(struct hostfx *fx, const char *ref, const char *action)
+{
+  bind_wizard(fx, ref);
+  assert_int_equal(wiz_start_action(fx->wiz, action, NULL), WIZ_OK);
+  assert_true(wiz_wait_idle(fx->wiz, 600000));
+  return wiz_job_report(fx->wiz);
+}
+
+static void home_entry_and_actions(void **state)
+{
+  struct hostfx *fx = *state;
+  fx->w.ms_has_role = true;
+  setenv("SP_SECRET", SECRET, 1);
+  struct strbuf pb;
+  strbuf_init(&pb, 0);
+  assert_int_equal(run(fx, SP_ANSWERS, &pb), WIZ_OUTCOME_DONE);
+  /* The home screen lists it with its actions, found again by workspace and name. */
+  struct wiz_home *home = app_home_build(fx->app);
+  const struct wiz_home_section *sec = &home->sections[3];
+  assert_int_equal(sec->n_entries, 1);
+  assert_string_equal(sec->entries[0].name, "LS1");
+  assert_string_equal(sec->entries[0].ref, "ws1/LS1");
+  assert_string_equal(sec->entries[0].form, "linked_service");
+  assert_int_equal(sec->entries[0].n_actions, 3);
+  assert_string_equal(sec->entries[0].action[0], "linked_service_test");
+  assert_string_equal(sec->entries[0].action[1], "edit");
+  assert_string_equal(sec->entries[0].action[2], "linked_service_remove");
+  wiz_home_delete(home);
+  /* Test connection on the saved one: no secret to sign in with (synwiz never kept it), so
+   * the principal's role is what is checked; nothing new to save. */
+  int tokens = fx->w.guest_tokens;
+  const struct wiz_report *r = home_action(fx, "ws1/LS1", "linked_service_test");
+  assert_non_null(r);
+  assert_true(has_finding(r, "The secret itself was not tested"));
+  assert_int_equal(fx->w.guest_tokens, tokens);
+  for (size_t i = 0; i < r->n_followups; i++)
+    assert_string_not_equal(r->followups[i].action, "linked_service_save");
+  /* Remove asks first, changing nothing... */
+  r = home_action(fx, "ws1/LS1", "linked_service_remove");
+  assert_int_equal(r->outcome, WIZ_OUTCOME_CANCELLED);
+  assert_string_equal(r->title, "LS1 is not removed yet");
+  assert_int_equal(r->n_followups, 1);
+  assert_string_equal(r->followups[0].action, "linked_service_remove_confirm");
+  assert_int_equal(fx->w.deletes, 0);
+  /* ... then removes it from Synapse and its record from the store. */
+  r = home_action(fx, "ws1/LS1", "linked_service_remove_confirm");
+  assert_int_equal(r->outcome, WIZ_OUTCOME_DONE);
+  assert_string_equal(r->title, "Removed the linked service LS1");
+  assert_int_equal(fx->w.deletes, 1);
+  assert_null(fx->w.stored);
+  assert_int_equal(records_in_store(fx), 0);
+  strbuf_done(&pb);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(body_msi),
     cmocka_unit_test(body_service_principal),
     cmocka_unit_test(read_back),
+    cmocka_unit_test(saved_answers),
     cmocka_unit_test(filter_refusals),
     cmocka_unit_test(diagnose_errors),
     cmocka_unit_test(roles_and_commands),
@@ -767,6 +1054,9 @@ int main(void)
     cmocka_unit_test_setup_teardown(read_back_differs_not_saved, host_setup, host_teardown),
     cmocka_unit_test_setup_teardown(refusals_at_the_fields, host_setup, host_teardown),
     cmocka_unit_test_setup_teardown(connections, host_setup, host_teardown),
+    cmocka_unit_test_setup_teardown(edit_updates_the_same_one, host_setup, host_teardown),
+    cmocka_unit_test_setup_teardown(edit_refusals, host_setup, host_teardown),
+    cmocka_unit_test_setup_teardown(home_entry_and_actions, host_setup, host_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
