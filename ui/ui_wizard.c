@@ -400,17 +400,40 @@ static const char *spinner(struct ui *u)
   return frames[u->spin % 4];
 }
 
-static void draw_frame(struct ui *u, const char *title_right)
+/* The title bar: what is on screen at the left, then the cloud and the step at the right as
+ * far as they fit (the title wins: "editing sales_lake" matters more than "Sandbox"). */
+static void draw_frame(struct ui *u, const char *cloud, const char *step)
 {
   struct ui_term *t = u->t;
   ui_fill(t, 0, 0, COLS, UI_TITLE);
-  ui_put(t, 0, 1, COLS - 2, u->form->title, UI_TITLE);
-  if (title_right) {
-    int w = ui_width(title_right);
-    ui_put(t, 0, COLS - w - 1, w, title_right, UI_TITLE);
+  /* Say what is on screen: a new thing, an edit of a saved one, or an action on one (the
+   * home screen's "Test connection" is not the creation wizard it borrows its screens from). */
+  const char *editing = wiz_editing(u->w);
+  char *title =
+      !editing ? xstrdup(u->form->title)
+      : u->o->action
+          ? xasprintf("%s: %s", u->o->action_label ? u->o->action_label : u->o->action, editing)
+          : xasprintf("%s: editing %s", u->form->title, editing);
+  char *right = cloud && step ? xasprintf("%s  %s", cloud, step)
+                              : xstrdup(cloud  ? cloud
+                                        : step ? step
+                                               : "");
+  int room = COLS - 2 - ui_width(title) - 2;
+  if (ui_width(right) > room && cloud && step) {
+    free(right);
+    right = xstrdup(step);
   }
-  /* The step rail: the current step marked; others shortened to numbers if it is too long. */
-  size_t n = wiz_step_count(u->w), cur = wiz_step(u->w);
+  int right_w = ui_width(right) <= room ? ui_width(right) : 0;
+  ui_put(t, 0, 1, COLS - 2 - (right_w ? right_w + 2 : 0), title, UI_TITLE);
+  if (right_w)
+    ui_put(t, 0, COLS - right_w - 1, right_w, right, UI_TITLE);
+  free(title);
+  free(right);
+  /* The step rail: the current step marked; others shortened to numbers if it is too long.
+   * An action on a saved thing has no steps to show. */
+  size_t n = u->o->action ? 0 : wiz_step_count(u->w), cur = wiz_step(u->w);
+  if (n == 0)
+    ui_fill(t, 1, 0, COLS, UI_NORMAL);
   for (int pass = 0; pass < 2; pass++) {
     struct strbuf sb;
     strbuf_init(&sb, 0);
@@ -1041,10 +1064,10 @@ static void draw(struct ui *u)
     return;
   }
   erase();
-  char *right = xasprintf("%s%sStep %zu of %zu", u->o->cloud ? u->o->cloud : "",
-                          u->o->cloud ? "  " : "", wiz_step(u->w) + 1, wiz_step_count(u->w));
-  draw_frame(u, right);
-  free(right);
+  char *step =
+      u->o->action ? NULL : xasprintf("Step %zu of %zu", wiz_step(u->w) + 1, wiz_step_count(u->w));
+  draw_frame(u, u->o->cloud, step);
+  free(step);
   enum mode m = u->mode == M_HELP ? u->before_help : u->mode;
   static const char *const keys_step[] = { "F10/^N", "Next",  "F8/^B",  "Back",  "F2/^S",
                                            "Draft",  "F9/^X", "Cancel", "F1/^G", "Help" };

@@ -25,6 +25,8 @@ expect_eq "a connection to edit" 0 $?
 
 tui_start "$BIN" --cloud sandbox connection edit sales_lake
 check "the wizard opens on the record" tui_wait "Display name *            sales_lake"
+check "... its title says what it edits" tui_wait \
+  "Set up Azure Synapse Analytics connection: editing sales_lake "
 tui_keys F10
 check "its Azure answers are there" tui_wait "Container *               customerinsights" 100
 check "... the workspace" tui_wait "Workspace *               contoso-synapse"

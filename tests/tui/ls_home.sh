@@ -51,6 +51,9 @@ tui_keys Down Down Enter
 check "Test connection runs on the saved one" tui_wait "Test connection passed (done)" 100
 check "... its findings on screen" tui_wait "[PASS] The managed identity of workspace contoso-synapse holds Contributor on contoso-ml"
 tui_snap "$CAP/tested.txt"
+check "... titled as the action on that linked service, no step rail" \
+  grep -q "^ Test connection: contoso-synapse/AzureMLHome  *Sandbox (local stand-in for Azure) *$" \
+  "$CAP/tested.txt"
 expect_eq "... nothing to save offered (it is saved)" no "$(grep -q '1  Save' "$CAP/tested.txt" && echo yes || echo no)"
 tui_keys Enter
 check "back home, told how it went" tui_wait "Test connection AzureMLHome: done."
