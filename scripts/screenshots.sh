@@ -20,7 +20,7 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export SYNWIZ_SCREENSHOTS="$WORK/ans"
-(cd "$BLD" && ctest -R '^(sandbox/|tui/(conn_wizard|conn_edit|ls_msi|ls_refusals|ls_sp)$)' \
+(cd "$BLD" && ctest -R '^(sandbox/|tui/(conn_wizard|conn_edit|ls_msi|ls_refusals|ls_sp|ls_home)$)' \
   --output-on-failure) >"$WORK/ctest.log" 2>&1 || {
   cat "$WORK/ctest.log"
   echo "screenshots: the terminal tests failed; no picture was changed" >&2
@@ -43,6 +43,8 @@ tui-ls-msi--06-test-passed          linked-service-3-test-passed
 tui-ls-msi--07-saved                linked-service-4-saved
 tui-ls-refusals--01-dep             linked-service-5-exfiltration-protection-refused
 tui-ls-sp--03-tested                linked-service-6-service-principal-tested
+tui-ls-home--home                   linked-service-7-home-actions
+tui-ls-home--tested                 linked-service-8-test-from-home
 "
 mkdir -p screenshots
 rm -f screenshots/*.png
