@@ -24,6 +24,21 @@ struct product {
   FILE *dry_run;
 };
 
+int cli_exit_of_app(enum app_result rc)
+{
+  switch (app_result_class(rc)) {
+  case APP_CLASS_OK:
+    return CLI_EXIT_DONE;
+  case APP_CLASS_USAGE:
+    return CLI_EXIT_USAGE;
+  case APP_CLASS_REFUSED:
+    return CLI_EXIT_REFUSED;
+  case APP_CLASS_FAILURE:
+    break;
+  }
+  return CLI_EXIT_FAILURE;
+}
+
 static struct app_ctx *product_app(struct product *p, bool dry_run, struct strbuf *why)
 {
   if (!p->tried) {
@@ -43,21 +58,6 @@ static struct app_ctx *product_app(struct product *p, bool dry_run, struct strbu
   return p->app;
 }
 
-static int exit_of(enum app_result rc)
-{
-  switch (app_result_class(rc)) {
-  case APP_CLASS_OK:
-    return CLI_EXIT_DONE;
-  case APP_CLASS_USAGE:
-    return CLI_EXIT_USAGE;
-  case APP_CLASS_REFUSED:
-    return CLI_EXIT_REFUSED;
-  case APP_CLASS_FAILURE:
-    break;
-  }
-  return CLI_EXIT_FAILURE;
-}
-
 static struct wiz_host *product_open(void *ctx, const char *form_id, bool dry_run,
                                      struct strbuf *why)
 {
@@ -65,7 +65,7 @@ static struct wiz_host *product_open(void *ctx, const char *form_id, bool dry_ru
   struct app_ctx *app = product_app(p, dry_run, why);
   struct wiz_host *host = app ? app_host_open(app, form_id, why) : NULL;
   if (!host)
-    p->hosts->open_exit = app ? exit_of(app_host_open_result()) : p->open_rc;
+    p->hosts->open_exit = app ? cli_exit_of_app(app_host_open_result()) : p->open_rc;
   return host;
 }
 
@@ -77,7 +77,7 @@ static json_t *product_edit(void *ctx, struct wiz_host *host, const char *form_i
   enum app_result rc = APP_OK;
   json_t *answers = app_host_edit(host, name, why, &rc);
   if (!answers && out_exit)
-    *out_exit = exit_of(rc);
+    *out_exit = cli_exit_of_app(rc);
   return answers;
 }
 

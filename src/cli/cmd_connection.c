@@ -67,21 +67,6 @@ static bool wants_help(int argc, char **argv)
   return false;
 }
 
-static int exit_of(enum app_result rc)
-{
-  switch (app_result_class(rc)) {
-  case APP_CLASS_OK:
-    return CLI_EXIT_DONE;
-  case APP_CLASS_USAGE:
-    return CLI_EXIT_USAGE;
-  case APP_CLASS_REFUSED:
-    return CLI_EXIT_REFUSED;
-  case APP_CLASS_FAILURE:
-    break;
-  }
-  return CLI_EXIT_FAILURE;
-}
-
 /* The store as the signed-in identity; on failure prints why and returns the exit code. */
 static int open_store(const struct cli_ctx *ctx, struct app_ctx **out_app, struct store **out)
 {
@@ -96,7 +81,7 @@ static int open_store(const struct cli_ctx *ctx, struct app_ctx **out_app, struc
   if (r != APP_OK) {
     cli_error("%s", msg ? msg : app_result_message(r));
     app_ctx_delete(app);
-    return exit_of(r);
+    return cli_exit_of_app(r);
   }
   *out_app = app;
   return CLI_EXIT_DONE;
@@ -155,7 +140,7 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
   if (r != APP_OK) {
     cli_error("%s", store_message(s));
     app_ctx_delete(app);
-    return exit_of(r);
+    return cli_exit_of_app(r);
   }
   if (json) {
     json_t *arr = json_array();
@@ -210,7 +195,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
   if (r != APP_OK) {
     cli_error("%s", store_message(s));
     app_ctx_delete(app);
-    return exit_of(r);
+    return cli_exit_of_app(r);
   }
   if (json) {
     json_t *j = store_connection_to_json(&c);
@@ -286,7 +271,7 @@ static int cmd_remove(struct cli_ctx *ctx, int argc, char **argv)
     cli_error("%s", store_message(s));
     store_connection_done(&c);
     app_ctx_delete(app);
-    return exit_of(r);
+    return cli_exit_of_app(r);
   }
   struct strbuf log;
   strbuf_init(&log, 0);
@@ -321,7 +306,7 @@ static int cmd_remove(struct cli_ctx *ctx, int argc, char **argv)
   strbuf_done(&log);
   store_connection_done(&c);
   app_ctx_delete(app);
-  return exit_of(r);
+  return cli_exit_of_app(r);
 }
 
 static int cmd_wizard(struct cli_ctx *ctx, int argc, char **argv, bool edit)

@@ -178,10 +178,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
     app_ctx_delete(app);
     if (dry_stream)
       fclose(dry_stream);
-    enum app_result_class cls = app_result_class(ar);
-    return cls == APP_CLASS_USAGE     ? CLI_EXIT_USAGE
-           : cls == APP_CLASS_REFUSED ? CLI_EXIT_REFUSED
-                                      : CLI_EXIT_FAILURE;
+    return cli_exit_of_app(ar);
   }
 
   struct run run = { isatty(STDERR_FILENO) != 0, 0, NULL };

@@ -38,21 +38,6 @@ static int usage(bool ok)
   return ok ? CLI_EXIT_DONE : CLI_EXIT_USAGE;
 }
 
-static int exit_of(enum app_result rc)
-{
-  switch (app_result_class(rc)) {
-  case APP_CLASS_OK:
-    return CLI_EXIT_DONE;
-  case APP_CLASS_USAGE:
-    return CLI_EXIT_USAGE;
-  case APP_CLASS_REFUSED:
-    return CLI_EXIT_REFUSED;
-  case APP_CLASS_FAILURE:
-    break;
-  }
-  return CLI_EXIT_FAILURE;
-}
-
 int cmd_role(struct cli_ctx *ctx, int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -111,7 +96,7 @@ int cmd_role(struct cli_ctx *ctx, int argc, char **argv)
   if (r != APP_OK) {
     cli_error("%s", msg ? msg : app_result_message(r));
     app_ctx_delete(app);
-    return exit_of(r);
+    return cli_exit_of_app(r);
   }
   if (list) {
     struct store_member_list l = { 0 };
@@ -153,5 +138,5 @@ int cmd_role(struct cli_ctx *ctx, int argc, char **argv)
   if (r != APP_OK)
     cli_error("%s", store_message(s));
   app_ctx_delete(app);
-  return exit_of(r);
+  return cli_exit_of_app(r);
 }
