@@ -23,22 +23,10 @@ struct fixture {
   enum az_result last;
 };
 
-static bool tokens(struct azfake *f, const struct azfake_record *req, struct azfake_reply *out,
-                   void *ud)
-{
-  if (!strstr(req->url, "/oauth2/v2.0/token"))
-    return false;
-  out->status = 200;
-  out->body = azfake_token_body("tok", 3600);
-  return true;
-}
-
 static int setup(void **state)
 {
   struct fixture *fx = xcalloc(1, sizeof(*fx));
-  fx->fake = azfake_new();
-  azfake_set_handler(fx->fake, tokens, NULL);
-  fx->client = azfake_client(fx->fake, "AzureCloud", azfake_secret_credential());
+  fx->client = azfake_signed_in_client(&fx->fake);
   *state = fx;
   return 0;
 }

@@ -26,22 +26,10 @@ struct fixture {
   struct az_client *client;
 };
 
-static bool tokens(struct azfake *f, const struct azfake_record *req, struct azfake_reply *out,
-                   void *ud)
-{
-  if (!strstr(req->url, "/oauth2/v2.0/token"))
-    return false;
-  out->status = 200;
-  out->body = azfake_token_body("tok", 3600);
-  return true;
-}
-
 static int setup(void **state)
 {
   struct fixture *fx = xcalloc(1, sizeof(*fx));
-  fx->fake = azfake_new();
-  azfake_set_handler(fx->fake, tokens, NULL);
-  fx->client = azfake_client(fx->fake, "AzureCloud", azfake_secret_credential());
+  fx->client = azfake_signed_in_client(&fx->fake);
   *state = fx;
   return 0;
 }
@@ -280,7 +268,7 @@ static void existing_role_assignment_is_success(void **state)
 static void dry_run_fakes_writes_and_sends_reads(void **state)
 {
   struct azfake *f = azfake_new();
-  azfake_set_handler(f, tokens, NULL);
+  azfake_set_handler(f, azfake_answer_tokens, NULL);
   char *buf = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&buf, &len);

@@ -359,6 +359,25 @@ struct az_client *azfake_client(struct azfake *f, const char *cloud, struct az_c
   return azfake_client_opts(f, cloud, cred, NULL, 0, NULL);
 }
 
+bool azfake_answer_tokens(struct azfake *f, const struct azfake_record *req,
+                          struct azfake_reply *out, void *ud)
+{
+  (void)f;
+  (void)ud;
+  if (!strstr(req->url, "/oauth2/v2.0/token"))
+    return false;
+  out->status = 200;
+  out->body = azfake_token_body("tok", 3600);
+  return true;
+}
+
+struct az_client *azfake_signed_in_client(struct azfake **out_fake)
+{
+  *out_fake = azfake_new();
+  azfake_set_handler(*out_fake, azfake_answer_tokens, NULL);
+  return azfake_client(*out_fake, "AzureCloud", azfake_secret_credential());
+}
+
 struct az_credential *azfake_secret_credential(void)
 {
   return az_credential_client_secret("t1", "c1", "s3cr3t-value-123");

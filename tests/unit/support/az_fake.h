@@ -73,6 +73,13 @@ struct az_client *azfake_client_opts(struct azfake *f, const char *cloud,
                                      struct az_credential *cred, const char *log_path,
                                      int verbosity, FILE *dry_run);
 struct az_client *azfake_client(struct azfake *f, const char *cloud, struct az_credential *cred);
+/** A handler answering every token request ("tok", valid an hour), and nothing else. */
+bool azfake_answer_tokens(struct azfake *f, const struct azfake_record *req,
+                          struct azfake_reply *out, void *ud);
+/** A new fake that answers every token request itself ("tok", valid an hour: its handler,
+ * which a test may replace) and a client on it for AzureCloud with the secret credential:
+ * where the tests of ARM and Synapse calls start. */
+struct az_client *azfake_signed_in_client(struct azfake **out_fake);
 /** A client-secret credential (tenant "t1", client "c1", secret "s3cr3t-value-123"). */
 struct az_credential *azfake_secret_credential(void);
 /** A token endpoint answer with `token` valid for `expires_in` seconds. */
