@@ -86,8 +86,11 @@ static void draw(struct ui_term *t, const struct ui_home_model *m, const struct 
     y++;
   }
   for (size_t i = 0; i < m->n_drafts; i++) {
-    char *l = xasprintf("%-34s %s, step %s, saved %s", m->drafts[i].name, m->drafts[i].form,
-                        m->drafts[i].step, m->drafts[i].saved);
+    const struct ui_home_draft *d = &m->drafts[i];
+    char *l = d->edit
+                  ? xasprintf("%-34s %s, editing %s, step %s, saved %s", d->name, d->form, d->edit,
+                              d->step, d->saved)
+                  : xasprintf("%-34s %s, step %s, saved %s", d->name, d->form, d->step, d->saved);
     ROW(l);
     free(l);
   }

@@ -23,6 +23,7 @@ struct ui_home_draft {
   const char *form;
   const char *step;
   const char *saved;
+  const char *edit; /* the saved thing the draft edits, or NULL */
 };
 
 struct ui_home_model {

@@ -323,9 +323,10 @@ int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv)
       printf("No drafts (in %s). F2 in a wizard saves one.\n", dir);
       free(dir);
     } else {
-      printf("%-36s %-16s %-10s %s\n", "NAME", "WIZARD", "STEP", "SAVED");
+      printf("%-36s %-16s %-10s %-20s %s\n", "NAME", "WIZARD", "STEP", "SAVED", "EDITS");
       for (size_t i = 0; i < n; i++)
-        printf("%-36s %-16s %-10s %s\n", list[i].name, list[i].form, list[i].step, list[i].saved);
+        printf("%-36s %-16s %-10s %-20s %s\n", list[i].name, list[i].form, list[i].step,
+               list[i].saved, list[i].edit ? list[i].edit : "(a new one)");
       printf("\nReopen one with: synwiz resume NAME\n");
     }
     wiz_draft_list_free(list, n);
@@ -455,8 +456,8 @@ int wizard_home(const struct wizard_hosts *hosts)
     wiz_draft_list(&drafts, &nd);
     struct ui_home_draft *hd = xcalloc(nd + 1, sizeof(*hd));
     for (size_t i = 0; i < nd; i++)
-      hd[i] =
-          (struct ui_home_draft){ drafts[i].name, drafts[i].form, drafts[i].step, drafts[i].saved };
+      hd[i] = (struct ui_home_draft){ drafts[i].name, drafts[i].form, drafts[i].step,
+                                      drafts[i].saved, drafts[i].edit };
     struct strbuf why;
     strbuf_init(&why, 0);
     struct wiz_home *home = hosts->home(hosts->ctx, &why);

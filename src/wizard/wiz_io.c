@@ -426,6 +426,8 @@ enum wiz_result wiz_draft_list(struct wiz_draft_info **out, size_t *out_n)
       const char *saved = json_string_value(json_object_get(doc, "saved"));
       di->step = xstrdup(step ? step : "");
       di->saved = xstrdup(saved ? saved : "");
+      const char *edits = json_string_value(json_object_get(doc, "edit"));
+      di->edit = edits ? xstrdup(edits) : NULL;
     }
     json_decref(doc);
   }
@@ -443,6 +445,7 @@ void wiz_draft_list_free(struct wiz_draft_info *list, size_t n)
     free(list[i].form);
     free(list[i].step);
     free(list[i].saved);
+    free(list[i].edit);
   }
   free(list);
 }

@@ -49,6 +49,7 @@ struct wiz_draft_info {
   char *form;
   char *step;  /* the step's id */
   char *saved; /* ISO 8601 UTC */
+  char *edit;  /* the saved thing the draft edits, or NULL for a new one */
 };
 
 char *wiz_drafts_dir(void);

@@ -66,6 +66,9 @@ expect_eq "cancelled with the draft kept: exit 1" 1 "$(tui_wait_exit 50)"
 DRAFT=$(basename "$(ls "$OUT"/state/synwiz/drafts/connection-*.json)" .json)
 expect_eq "the draft names the connection it edits" "sales_lake" \
   "$(jn "$OUT/state/synwiz/drafts/$DRAFT.json" j.edit)"
+"$BIN" resume >"$CAP/drafts.txt" 2>&1
+check "resume lists it as an edit of sales_lake" grep -Eq "^$DRAFT +connection .* sales_lake$" \
+  "$CAP/drafts.txt"
 printf '{"audience": "admins"}' >"$CAP/back.json"
 "$BIN" --cloud sandbox resume --answers "$CAP/back.json" --non-interactive "$DRAFT" \
   >"$CAP/resume-edit.out" 2>&1
