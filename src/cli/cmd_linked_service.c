@@ -202,12 +202,16 @@ static int do_list(struct ls_cmd *c, struct az_client *client)
   return rc;
 }
 
-/* GET the linked service; it must be an AzureMLService one. */
-static int get_ml(struct ls_cmd *c, struct az_client *client, json_t **out)
+/* GET the linked service; it must be an AzureMLService one. When Synapse has no such
+ * linked service and `if_gone` is given, it decides (its exit code), unless it returns -1:
+ * then Synapse's error is reported as for any failed call. *out stays NULL unless done. */
+static int get_ml(struct ls_cmd *c, struct az_client *client, json_t **out,
+                  int (*if_gone)(struct ls_cmd *c))
 {
   struct az_call *call = az_synapse_get_linked_service(client, c->dev_endpoint, c->name);
   if (az_call_wait(call) != AZ_OK) {
-    int rc = cli_azure_fail(az_call_error(call));
+    int gone = if_gone && az_call_error(call)->status == 404 ? if_gone(c) : -1;
+    int rc = gone >= 0 ? gone : cli_azure_fail(az_call_error(call));
     az_call_delete(call);
     return rc;
   }
@@ -228,7 +232,7 @@ static int get_ml(struct ls_cmd *c, struct az_client *client, json_t **out)
 static int do_show(struct ls_cmd *c, struct az_client *client)
 {
   json_t *ls = NULL;
-  int rc = get_ml(c, client, &ls);
+  int rc = get_ml(c, client, &ls, NULL);
   if (rc != CLI_EXIT_DONE)
     return rc;
   json_t *o = summary_of(c, ls);
@@ -260,11 +264,46 @@ static int do_show(struct ls_cmd *c, struct az_client *client)
   return CLI_EXIT_DONE;
 }
 
+/* The linked service is gone from Synapse (removed in Synapse Studio, say) but synwiz still
+ * records it: the record is all there is to remove, and leaving it would keep showing a
+ * linked service that does not exist. */
+static int remove_stale_record(struct ls_cmd *c)
+{
+  char *id = NULL;
+  long rev = 0;
+  json_t *rec = record_of(c, c->name, &id, &rev);
+  if (!rec)
+    return -1;
+  json_decref(rec);
+  int rc = CLI_EXIT_DONE;
+  if (c->dry_run) {
+    printf("Dry run: %s is no longer in %s; its store record would be removed (nothing was "
+           "changed).\n",
+           c->name, c->workspace);
+  } else {
+    struct store *s = NULL;
+    enum app_result ar = app_ctx_store(c->app, &s, NULL);
+    if (ar == APP_OK)
+      ar = store_linked_service_remove(s, id, rev);
+    if (ar == APP_OK) {
+      printf("%s was no longer in %s (removed outside synwiz); removed its record from the "
+             "store.\n",
+             c->name, c->workspace);
+    } else {
+      cli_error("%s is no longer in %s, and its store record cannot be removed: %s", c->name,
+                c->workspace, s ? store_message(s) : app_result_message(ar));
+      rc = cli_exit_of_app(ar);
+    }
+  }
+  free(id);
+  return rc;
+}
+
 static int do_remove(struct ls_cmd *c, struct az_client *client)
 {
   json_t *ls = NULL;
-  int rc = get_ml(c, client, &ls);
-  if (rc != CLI_EXIT_DONE)
+  int rc = get_ml(c, client, &ls, remove_stale_record);
+  if (!ls)
     return rc;
   json_decref(ls);
   struct az_call *call = az_synapse_delete_linked_service(client, c->dev_endpoint, c->name);

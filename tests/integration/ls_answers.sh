@@ -132,8 +132,19 @@ expect_eq "saved: exit 0" 0 "$(SP_SECRET= new kv "$OUT/kv.json")"
 expect_eq "... the test checked the vault's linked service and the principal's role" "yes yes" "$(grep -q 'The Key Vault linked service Vault1 exists' "$T/kv.out" && echo yes) $(grep -q "Service principal $SYNWIZ_SANDBOX_CLIENT_ID holds Contributor on contoso-ml" "$T/kv.out" && echo yes)"
 expect_eq "... the key is the reference" '{"type":"AzureKeyVaultSecret","store":{"referenceName":"Vault1","type":"LinkedServiceReference"},"secretName":"ml-sp-secret"}' \
   "$(ls_of contoso-synapse AzureMLKv | node -e 'process.stdout.write(JSON.stringify(JSON.parse(require("fs").readFileSync(0)).typeProperties.servicePrincipalKey))')"
+# Removed behind synwiz's back (as in Synapse Studio): `remove` then removes its record.
+"$BIN" rest --method delete --wait --url "https://contoso-synapse.dev.sandbox.localhost:$PORT/linkedservices/AzureMLKv?api-version=2020-12-01" \
+  >"$T/kv-delete.out" 2>&1
+expect_eq "removed outside synwiz" "0 null" "$? $(ls_of contoso-synapse AzureMLKv)"
+"$BIN" linked-service remove AzureMLKv --workspace contoso-synapse --dry-run >"$T/remove-kv-dry.out" 2>&1
+expect_eq "remove --dry-run of the stale one: exit 0, says what it would do" "0 yes" \
+  "$? $(grep -q 'its store record would be removed' "$T/remove-kv-dry.out" && echo yes)"
 "$BIN" linked-service remove AzureMLKv --workspace contoso-synapse >"$T/remove-kv.out" 2>&1
-expect_eq "... removed" 0 "$?"
+expect_eq "remove then removes its stale record: exit 0, saying so" "0 yes" \
+  "$? $(grep -q 'was no longer in contoso-synapse (removed outside synwiz); removed its record' "$T/remove-kv.out" && echo yes)"
+"$BIN" linked-service remove AzureMLKv --workspace contoso-synapse >"$T/remove-kv2.out" 2>&1
+expect_eq "... once: again, Synapse's not-found (exit 3)" "3 yes" \
+  "$? $(grep -q LinkedServiceNotFound "$T/remove-kv2.out" && echo yes)"
 
 echo "== no secret anywhere"
 # (tokens.json, the 0600 token cache, is where tokens belong: Dana's, never the principal's)
