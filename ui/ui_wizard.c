@@ -667,8 +667,6 @@ static void draw_list(struct ui *u, int anchor_y)
     u->sel = n - 1;
   if (u->sel < u->top)
     u->top = u->sel;
-  if ((int)(u->sel - u->top) >= avail)
-    u->top = u->sel - (size_t)avail + 1;
   const struct wiz_list *items = wiz_items(u->w, f, u->list_src);
   /* The chosen row in full at the box's foot when it does not fit on its row: why an item
    * is refused, or which storage account it is, must be readable, not cut. */
