@@ -21,6 +21,9 @@ tui_start "$BIN" --cloud sandbox connection new
 check "the first step shows" tui_wait "Display name"
 check "on the sandbox, said plainly" tui_wait "Sandbox (local stand-in for Azure)"
 tui_text "9lives"
+# Every key drawn first (the message shows from "9" on): a resize while keys are still
+# arriving would drop them, as keys are ignored on the "too small" screen.
+tui_wait "Display name *            9lives" >/dev/null
 check "the rule's message shows next to the field" tui_wait "Must start with a letter"
 tui_snap "$CAP/before.txt"
 check "while 9lives stays in the field" grep -q "Display name \*  *9lives" "$CAP/before.txt"

@@ -11,6 +11,9 @@ colour_sgr() { grep -Eq "$ESC\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]
 TUI_ENV="-e NO_COLOR=1" tui_start "$DRIVER" new connection
 tui_wait "Display name"
 tui_text "9lives"
+# Every key drawn first (the message shows from "9" on): a resize while keys are still
+# arriving would drop them, as keys are ignored on the "too small" screen.
+tui_wait "Display name *            9lives" >/dev/null
 tui_wait "Must start with a letter"
 tui_snap_ansi "$OUT/mono.ans"
 check_fails "NO_COLOR: no colour escape in the capture" colour_sgr "$OUT/mono.ans"

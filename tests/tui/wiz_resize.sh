@@ -8,6 +8,9 @@ test_init tui-wiz-resize
 TUI_ENV="-e FAKE_DELAY_MS=100" tui_start "$DRIVER" new connection
 check "the first step shows" tui_wait "Display name"
 tui_text "9lives"
+# Every key drawn first (the message shows from "9" on): a resize while keys are still
+# arriving would drop them, as keys are ignored on the "too small" screen.
+tui_wait "Display name *            9lives" >/dev/null
 check "the rule's message shows next to the field" tui_wait "Must start with a letter"
 tui_snap "$OUT/before.txt"
 tui_resize 60 20
