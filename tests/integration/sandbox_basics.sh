@@ -189,13 +189,16 @@ expect_eq "update-database-operations: 201" 201 "$(req PUT "$MS/update-database-
 expect_eq "DELETE databases/basicsdb: 204" 204 "$(req DELETE "$MS/databases/basicsdb?$AV" "$SYNTOK")"
 
 echo "== pipeline runs"
-ctl POST config '{"pipelineStepMs":600}'
+# Each step of a run lasts 2 s here, so that the first read lands while the run is still
+# Queued even on a loaded machine (at 600 ms, a slow jget + curl once read InProgress).
+ctl POST config '{"pipelineStepMs":2000}'
 SRCU="abfss://customerinsights@contosolake.dfs.sandbox.localhost/source"
 OUTP="basics/$(date +%s)/churn.csv"
 expect_eq "createRun ScoreCustomerChurn: 202" 202 "$(req POST "$DEV/pipelines/ScoreCustomerChurn/createRun?api-version=2020-12-01" "$SYNTOK" "{\"Customer\":\"$SRCU/Customer/Customer.csv\",\"Orders\":\"$SRCU/Orders/Orders.csv\",\"output_path\":\"$OUTP\"}")"
 RUN=$(jget "$T/body" j.runId)
 req GET "$DEV/pipelineruns/$RUN?api-version=2020-12-01" "$SYNTOK" >/dev/null
 expect_eq "... the run starts Queued" Queued "$(jget "$T/body" j.status)"
+ctl POST config '{"pipelineStepMs":600}'
 st=""
 for i in $(seq 100); do
   req GET "$DEV/pipelineruns/$RUN?api-version=2020-12-01" "$SYNTOK" >/dev/null
