@@ -9,6 +9,8 @@ import { HttpError } from "./util.mjs";
 import { GRAPH_AUDIENCES } from "./tokens.mjs";
 
 const V = "/v1.0";
+// Microsoft's first-party applications (Azure CLI, ...) are registered in this tenant of Microsoft's.
+const MICROSOFT_SERVICES_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 
 export class Graph {
   constructor(state, tokens) {
@@ -84,9 +86,11 @@ export class Graph {
       out.push({
         id: p.objectId, accountEnabled: true,
         alternativeNames: mi && p.resourceId ? [`isExplicit=${p.kind === "ManagedIdentity" ? "True" : "False"}`, p.resourceId] : [],
-        appDisplayName: mi ? null : p.name, appId: p.appId, appOwnerOrganizationId: mi ? null : t,
+        appDisplayName: mi ? null : p.name, appId: p.appId,
+        appOwnerOrganizationId: mi ? null : p.firstParty ? MICROSOFT_SERVICES_TENANT : t,
         displayName: p.name, servicePrincipalNames: [p.appId],
-        servicePrincipalType: mi ? "ManagedIdentity" : "Application", signInAudience: mi ? null : "AzureADMyOrg",
+        servicePrincipalType: mi ? "ManagedIdentity" : "Application",
+        signInAudience: mi ? null : p.firstParty ? "AzureADMultipleOrgs" : "AzureADMyOrg",
       });
     }
     return out;
