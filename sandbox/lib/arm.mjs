@@ -22,6 +22,8 @@ export class Arm {
     const p = url.pathname.replace(/\/+$/, "") || "/";
     if (!url.searchParams.get("api-version"))
       throw new HttpError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    // The cloud's metadata is anonymous, as in Azure (`az cloud register` reads it before any sign-in).
+    if (req.method === "GET" && /^\/metadata\/endpoints$/i.test(p)) return this.metadataEndpoints(req, res, url);
     const ctx = { ...this.tokens.authenticate(req, ARM_AUDIENCES), req, res, url };
     const M = req.method;
     let m;
@@ -32,6 +34,68 @@ export class Arm {
     if (M === "GET" && /^\/tenants$/i.test(p)) return this.listTenants(ctx);
     if ((m = new RegExp(`^/subscriptions/(${N})(/.*)?$`, "i").exec(p))) return this.inSubscription(ctx, M, m[1], m[2] || "");
     throw new HttpError(404, "NotFound", `The requested path '${p}' is not served by this resource manager.`);
+  }
+
+  // ---------- cloud metadata ----------
+
+  /**
+   * GET /metadata/endpoints: the cloud's endpoints, in the shape of the api-version asked for
+   * (2022-09-01 and later: one object; 2019-05-01 .. 2020-06-01: a list of clouds; older: the
+   * 2015-01-01 form). Token audiences are the public cloud's (the sandbox issues those), URLs
+   * and host suffixes are the sandbox's, with their ports, because clients build URLs from them.
+   */
+  metadataEndpoints(req, res, url) {
+    const P = this.state.rt.ports.sandbox;
+    const A = this.state.authority;
+    const cloud = {
+      portal: `https://portal.sandbox.localhost:${P}`,
+      authentication: {
+        loginEndpoint: `${A}/`,
+        audiences: ["https://management.core.windows.net/", "https://management.azure.com/"],
+        tenant: "common",
+        identityProvider: "AAD",
+      },
+      media: "https://rest.media.azure.net",
+      graphAudience: "https://graph.windows.net/",
+      graph: "https://graph.windows.net/",
+      name: "SynwizSandbox",
+      suffixes: {
+        azureDataLakeStoreFileSystem: "azuredatalakestore.net",
+        acrLoginServer: "azurecr.io",
+        sqlServerHostname: "database.windows.net",
+        azureDataLakeAnalyticsCatalogAndJob: "azuredatalakeanalytics.net",
+        keyVaultDns: "vault.azure.net",
+        storage: `sandbox.localhost:${this.state.rt.ports.azurite}`,
+        azureFrontDoorEndpointSuffix: "azurefd.net",
+        storageSyncEndpointSuffix: "afs.azure.net",
+        mhsmDns: "managedhsm.azure.net",
+        mysqlServerEndpoint: "mysql.database.azure.com",
+        postgresqlServerEndpoint: "postgres.database.azure.com",
+        mariadbServerEndpoint: "mariadb.database.azure.com",
+        synapseAnalytics: `dev.sandbox.localhost:${P}`,
+        attestationEndpoint: "attest.azure.net",
+      },
+      batch: "https://batch.core.windows.net/",
+      resourceManager: `${this.state.armBase}/`,
+      vmImageAliasDoc: "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/master/arm-compute/quickstart-templates/aliases.json",
+      activeDirectoryDataLake: "https://datalake.azure.net/",
+      sqlManagement: "https://management.core.windows.net:8443/",
+      gallery: "https://gallery.azure.com/",
+      microsoftGraphResourceId: `${this.state.graphBase}/`,
+      appInsightsResourceId: "https://api.applicationinsights.io",
+      appInsightsTelemetryChannelResourceId: "https://dc.applicationinsights.azure.com/v2/track",
+      attestationResourceId: "https://attest.azure.net",
+      synapseAnalyticsResourceId: "https://dev.azuresynapse.net",
+      logAnalyticsResourceId: "https://api.loganalytics.io",
+      ossrDbmsResourceId: "https://ossrdbms-aad.database.windows.net",
+    };
+    const v = url.searchParams.get("api-version");
+    if (v >= "2022-09-01") return send(req, res, 200, cloud);
+    if (v >= "2019-05-01") return send(req, res, 200, [cloud]);
+    return send(req, res, 200, {
+      galleryEndpoint: cloud.gallery, graphEndpoint: cloud.graph, portalEndpoint: `${cloud.portal}/`,
+      authentication: { loginEndpoint: cloud.authentication.loginEndpoint, audiences: cloud.authentication.audiences },
+    });
   }
 
   // ---------- helpers ----------

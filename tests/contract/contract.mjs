@@ -398,6 +398,28 @@ async function raw(method, url, { token, body, headers = {} } = {}) {
 /** A device-code prompt approved at once. MSAL also calls it when the devicecode request failed
  *  (no user code): nothing to approve then, and the credential's getToken rejects. */
 const approveAtOnce = (info) => (info.userCode ? control("POST", "devicecode/approve", { user_code: info.userCode }).catch(() => {}) : undefined);
+let cloudMeta = null;
+await op("Azure CLI: az cloud register reads GET {arm}/metadata/endpoints?api-version=2022-09-01 without a token", async () => {
+  const r = await raw("GET", `${ARM}/metadata/endpoints?api-version=2022-09-01`);
+  assert(r.status === 200, `${r.status} ${r.text}`);
+  const m = r.json;
+  // what azure.cli.core.cloud._arm_to_cli_mapper reads (KeyError otherwise)
+  for (const k of ["name", "resourceManager", "sqlManagement", "batch", "gallery", "graphAudience", "vmImageAliasDoc", "media", "portal", "microsoftGraphResourceId"])
+    assert(typeof m[k] === "string" && m[k], `no ${k}: ${r.text}`);
+  for (const k of ["storage", "keyVaultDns", "sqlServerHostname", "synapseAnalytics"]) assert(m.suffixes[k], `no suffixes.${k}`);
+  assert(m.resourceManager === `${ARM}/` && m.authentication.loginEndpoint === `${AUTH}/`, `${m.resourceManager} ${m.authentication.loginEndpoint}`);
+  assert(m.authentication.audiences[0] === "https://management.core.windows.net/" && m.microsoftGraphResourceId === `${GRAPH}/`, JSON.stringify(m));
+  assert(m.suffixes.synapseAnalytics === `dev.sandbox.localhost:${RT.ports.sandbox}` && m.suffixes.storage === `sandbox.localhost:${BLOB_PORT}`, JSON.stringify(m.suffixes));
+  const list = await raw("GET", `${ARM}/metadata/endpoints?api-version=2019-05-01`);
+  assert(list.status === 200 && Array.isArray(list.json) && list.json[0].resourceManager === m.resourceManager, list.text);
+  // The CLI then signs in for "{audiences[0]}/.default" and calls "{resourceManager}subscriptions".
+  const t = await secretCred.getToken(`${m.authentication.audiences[0]}/.default`);
+  const subsR = await raw("GET", `${m.resourceManager}subscriptions?api-version=2022-12-01`, { token: t.token });
+  assert(subsR.status === 200 && subsR.json.value[0].subscriptionId === SUB, subsR.text);
+  cloudMeta = m;
+  return "anonymous; the ARM token for audiences[0] works on resourceManager";
+});
+
 const certPem = fs.readFileSync(E.SYNWIZ_SANDBOX_CERT_PATH, "utf8");
 function assertion({ x5t, x5tS256, alg = "RS256" }) {
   const now = Math.floor(Date.now() / 1000);
@@ -431,6 +453,36 @@ await op("Azure CLI: a certificate assertion whose x5t is URL-safe base64 with '
   const bad = await assertionGrant(assertion({ x5t: other.toString("base64").replace(/\+/g, "-").replace(/\//g, "_") }));
   assert(bad.status === 401 && bad.json.error_codes[0] === 700027, bad.text);
   return `x5t ${padded.length} chars; another thumbprint still AADSTS700027`;
+});
+
+await op("Azure CLI: a Graph token for the metadata's microsoftGraphResourceId + '/.default'; az role assignment list names principals (getByIds)", async () => {
+  const G = (cloudMeta && cloudMeta.microsoftGraphResourceId) || `${GRAPH}/`;
+  // The demo user signs in for "https://graph.sandbox.localhost:P//.default", the scope the CLI asks for.
+  const graphCred = new DeviceCodeCredential({
+    ...idOpts, tenantId: TENANT, clientId: E.SYNWIZ_SANDBOX_USER_CLIENT_ID,
+    userPromptCallback: approveAtOnce,
+  });
+  const t = await graphCred.getToken(`${G}/.default`);
+  assert(claims(t.token).aud === "00000003-0000-0000-c000-000000000000", JSON.stringify(claims(t.token)));
+  const ras = await all(authz.roleAssignments.listForScope(rgScope));
+  const ids = [...new Set(ras.map((r) => r.principalId))];
+  assert(ids.includes(E.SYNWIZ_SANDBOX_USER_OBJECT_ID) && ids.includes(E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID), ids.join());
+  const unknown = guid();
+  const body = { ids: [...ids, unknown], types: ["user", "group", "servicePrincipal", "directoryObjectPartnerReference"] };
+  const r = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: t.token, body });
+  assert(r.status === 200 && Array.isArray(r.json.value), `${r.status} ${r.text}`);
+  const dana = r.json.value.find((o) => o.id === E.SYNWIZ_SANDBOX_USER_OBJECT_ID);
+  assert(dana && dana["@odata.type"] === "#microsoft.graph.user" && dana.userPrincipalName === E.SYNWIZ_SANDBOX_USER_NAME, JSON.stringify(dana));
+  const sp = r.json.value.find((o) => o.id === E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID);
+  assert(sp && sp["@odata.type"] === "#microsoft.graph.servicePrincipal" && sp.servicePrincipalNames[0] === E.SYNWIZ_SANDBOX_CLIENT_ID, JSON.stringify(sp));
+  assert(!r.json.value.some((o) => o.id === unknown), "an unknown id was answered");
+  const onlyUsers = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: t.token, body: { ids, types: ["user"] } });
+  assert(onlyUsers.status === 200 && onlyUsers.json.value.every((o) => o["@odata.type"] === "#microsoft.graph.user"), onlyUsers.text);
+  const app = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: (await secretCred.getToken(`${G}/.default`)).token, body });
+  assert(app.status === 403 && app.json.error.code === "Authorization_RequestDenied", app.text);
+  const badBody = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: t.token, body: { ids: ["not-a-guid"] } });
+  assert(badBody.status === 400, badBody.text);
+  return `${r.json.value.length} of ${ids.length} principals named`;
 });
 
 await op("Azure CLI: az login --use-device-code with the Azure CLI's own client id (and Microsoft's other first-party public clients)", async () => {
