@@ -455,6 +455,48 @@ await op("Azure CLI: a certificate assertion whose x5t is URL-safe base64 with '
   return `x5t ${padded.length} chars; another thumbprint still AADSTS700027`;
 });
 
+await op("Azure CLI: az resource list (Resources_List with $filter, @azure/arm-resources)", async () => {
+  const ml = await all(rm.resources.list({ filter: "resourceGroup eq 'rg-ml'" }));
+  assert(ml.length === 1 && ml[0].name === ML && ml[0].type === "Microsoft.MachineLearningServices/workspaces" && ml[0].location === "westeurope", JSON.stringify(ml));
+  const every = (await all(rm.resources.list())).map((r) => `${r.type}:${r.name}`).sort();
+  for (const x of ["Microsoft.Synapse/workspaces:contoso-synapse", "Microsoft.Synapse/workspaces/bigDataPools:contoso-synapse/sparkpool34",
+    "Microsoft.Storage/storageAccounts:contosolakefw", `Microsoft.MachineLearningServices/workspaces:${ML}`])
+    assert(every.includes(x), `${x} not in ${every.join()}`);
+  assert(!every.some((x) => x.includes("research")), "another subscription's resource was listed");
+  const st = (await all(rm.resources.list({ filter: "resourceType eq 'Microsoft.Storage/storageAccounts' and location eq 'westeurope'" }))).map((r) => r.name).sort();
+  assert(st.join() === "contosoblob,contosolake,contosolakefw", st.join());
+  const byRg = await all(rm.resources.listByResourceGroup("rg-ml", { expand: "provisioningState,createdTime" }));
+  assert(byRg.length === 1 && byRg[0].provisioningState === "Succeeded" && byRg[0].createdTime instanceof Date, JSON.stringify(byRg));
+  await rejects(all(new ResourceManagementClient(new ClientSecretCredential(TENANT, E.SYNWIZ_SANDBOX_NOACCESS_CLIENT_ID, E.SYNWIZ_SANDBOX_NOACCESS_CLIENT_SECRET, idOpts), SUB, armOpts).resources.list()), 403, "AuthorizationFailed");
+  await rejects(all(rm.resources.list({ filter: "properties/x eq 'y'" })), 400, "InvalidFilterInQueryString");
+  return `${every.length} resources, paged`;
+});
+await op("Azure CLI: az provider show / list (Providers_Get, Providers_List)", async () => {
+  const p = await rm.providers.get("Microsoft.Synapse");
+  assert(p.namespace === "Microsoft.Synapse" && p.registrationState === "Registered" && p.id === `/subscriptions/${SUB}/providers/Microsoft.Synapse`, JSON.stringify(p));
+  const ws = p.resourceTypes.find((t) => t.resourceType === "workspaces");
+  assert(ws && ws.apiVersions.length && ws.locations.includes("West Europe"), JSON.stringify(ws));
+  const l = (await all(rm.providers.list())).map((x) => x.namespace);
+  for (const n of ["Microsoft.Synapse", "Microsoft.Storage", "Microsoft.MachineLearningServices", "Microsoft.Authorization"]) assert(l.includes(n), l.join());
+  await rejects(rm.providers.get("Microsoft.Nope"), 404, "InvalidResourceNamespace");
+});
+await op("Azure CLI: az resource show without --api-version (api-version from the provider, then Resources_Get)", async () => {
+  // azure-cli's _resolve_api_version: the type's (or the parent type's) first non-preview api-version
+  const apiFor = async (ns, type) => {
+    const rt = (await rm.providers.get(ns)).resourceTypes.find((t) => t.resourceType.toLowerCase() === type.toLowerCase());
+    assert(rt, `${ns}/${type} is not in the provider`);
+    return rt.apiVersions.find((v) => !/preview/i.test(v)) || rt.apiVersions[0];
+  };
+  const w = await rm.resources.get(RG, "Microsoft.Synapse", "", "workspaces", "contoso-synapse", await apiFor("Microsoft.Synapse", "workspaces"));
+  assert(w.id === `${rgScope}/providers/Microsoft.Synapse/workspaces/contoso-synapse` && w.properties.workspaceUID, JSON.stringify(w).slice(0, 200));
+  const pool = await rm.resources.get(RG, "Microsoft.Synapse", "workspaces/contoso-synapse", "bigDataPools", "sparkpool34", await apiFor("Microsoft.Synapse", "workspaces"));
+  assert(pool.properties.sparkVersion === "3.4", JSON.stringify(pool).slice(0, 200));
+  const m = await rm.resources.getById(mlScope, await apiFor("Microsoft.MachineLearningServices", "workspaces"));
+  assert(m.name === ML && m.properties.workspaceId, JSON.stringify(m).slice(0, 200));
+  const sa = await rm.resources.getById(lakeScope, await apiFor("Microsoft.Storage", "storageAccounts"));
+  assert(sa.kind === "StorageV2" && sa.properties.isHnsEnabled === true, JSON.stringify(sa).slice(0, 200));
+});
+
 await op("Azure CLI: a Graph token for the metadata's microsoftGraphResourceId + '/.default'; az role assignment list names principals (getByIds)", async () => {
   const G = (cloudMeta && cloudMeta.microsoftGraphResourceId) || `${GRAPH}/`;
   // The demo user signs in for "https://graph.sandbox.localhost:P//.default", the scope the CLI asks for.
