@@ -1,13 +1,56 @@
 // Azure Resource Manager (management.sandbox.localhost): subscriptions, tenants, resource
 // groups, Synapse workspaces (+ Spark pools, integration runtimes), storage accounts and blob
 // containers (backed by Azurite), Azure ML workspaces, and Microsoft.Authorization role
-// assignments, role definitions and permissions. Every call is authorized like ARM does.
+// assignments, role definitions and permissions; the generic reads of Microsoft.Resources
+// (resources of any type with $filter, resource providers) and the anonymous cloud metadata.
+// Every call is authorized like ARM does.
 import { HttpError, send, lc, eqi, isGuid, iso, page, nextLinkFor, readBody, parseJson, clone } from "./util.mjs";
 import { ARM_AUDIENCES } from "./tokens.mjs";
 import { scopeCovers } from "./authz.mjs";
 import { check } from "./validate.mjs";
 
 const G = "[0-9a-fA-F-]{36}";
+
+// The regions a provider offers its types in (display names, as Providers_Get answers them).
+const LOCATIONS = ["West Europe", "North Europe", "East US", "East US 2", "West US 2", "UK South"];
+const RT = (type, apiVersions, capabilities, global) => ({ type, apiVersions, capabilities, global });
+const SYNAPSE_V = ["2021-06-01", "2021-06-01-preview", "2021-05-01", "2021-04-01-preview", "2021-03-01", "2020-12-01", "2019-06-01-preview"];
+const STORAGE_V = ["2025-01-01", "2024-01-01", "2023-05-01", "2023-01-01", "2022-09-01", "2022-05-01", "2021-09-01", "2021-06-01", "2021-04-01", "2019-06-01"];
+const ML_V = ["2024-10-01", "2024-04-01", "2023-10-01", "2023-04-01", "2022-10-01", "2022-05-01", "2024-10-01-preview"];
+const AUTHZ_V = ["2022-04-01", "2020-10-01-preview", "2018-01-01-preview", "2015-07-01"];
+const RES_V = ["2025-03-01", "2024-11-01", "2024-03-01", "2022-12-01", "2022-09-01", "2021-04-01", "2020-06-01"];
+const TRACKED = "CrossResourceGroupResourceMove, CrossSubscriptionResourceMove, SupportsTags, SupportsLocation";
+/** The resource providers the sandbox serves (newest api-version first, as `az resource show` expects). */
+const PROVIDERS = [
+  { namespace: "Microsoft.Synapse", resourceTypes: [
+    RT("workspaces", SYNAPSE_V, "SystemAssignedResourceIdentity, SupportsTags, SupportsLocation"),
+    RT("workspaces/bigDataPools", SYNAPSE_V, "SupportsTags, SupportsLocation"),
+    RT("workspaces/integrationRuntimes", SYNAPSE_V),
+    RT("operations", SYNAPSE_V, undefined, true),
+  ] },
+  { namespace: "Microsoft.Storage", resourceTypes: [
+    RT("storageAccounts", STORAGE_V, TRACKED),
+    RT("storageAccounts/blobServices", STORAGE_V),
+    RT("storageAccounts/blobServices/containers", STORAGE_V),
+    RT("operations", STORAGE_V, undefined, true),
+  ] },
+  { namespace: "Microsoft.MachineLearningServices", resourceTypes: [
+    RT("workspaces", ML_V, "SystemAssignedResourceIdentity, SupportsTags, SupportsLocation"),
+    RT("operations", ML_V, undefined, true),
+  ] },
+  { namespace: "Microsoft.Authorization", resourceTypes: [
+    RT("roleAssignments", AUTHZ_V, "SupportsExtension", true),
+    RT("roleDefinitions", AUTHZ_V, "SupportsExtension", true),
+    RT("permissions", AUTHZ_V, "SupportsExtension", true),
+  ] },
+  { namespace: "Microsoft.Resources", resourceTypes: [
+    RT("subscriptions", RES_V, undefined, true),
+    RT("tenants", RES_V, undefined, true),
+    RT("resourceGroups", RES_V, "CrossResourceGroupResourceMove, CrossSubscriptionResourceMove, SupportsTags, SupportsLocation"),
+    RT("subscriptions/resources", RES_V, undefined, true),
+    RT("subscriptions/providers", RES_V, undefined, true),
+  ] },
+];
 const N = "[^/]+";
 
 export class Arm {
@@ -22,6 +65,8 @@ export class Arm {
     const p = url.pathname.replace(/\/+$/, "") || "/";
     if (!url.searchParams.get("api-version"))
       throw new HttpError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    // The cloud's metadata is anonymous, as in Azure (`az cloud register` reads it before any sign-in).
+    if (req.method === "GET" && /^\/metadata\/endpoints$/i.test(p)) return this.metadataEndpoints(req, res, url);
     const ctx = { ...this.tokens.authenticate(req, ARM_AUDIENCES), req, res, url };
     const M = req.method;
     let m;
@@ -32,6 +77,68 @@ export class Arm {
     if (M === "GET" && /^\/tenants$/i.test(p)) return this.listTenants(ctx);
     if ((m = new RegExp(`^/subscriptions/(${N})(/.*)?$`, "i").exec(p))) return this.inSubscription(ctx, M, m[1], m[2] || "");
     throw new HttpError(404, "NotFound", `The requested path '${p}' is not served by this resource manager.`);
+  }
+
+  // ---------- cloud metadata ----------
+
+  /**
+   * GET /metadata/endpoints: the cloud's endpoints, in the shape of the api-version asked for
+   * (2022-09-01 and later: one object; 2019-05-01 .. 2020-06-01: a list of clouds; older: the
+   * 2015-01-01 form). Token audiences are the public cloud's (the sandbox issues those), URLs
+   * and host suffixes are the sandbox's, with their ports, because clients build URLs from them.
+   */
+  metadataEndpoints(req, res, url) {
+    const P = this.state.rt.ports.sandbox;
+    const A = this.state.authority;
+    const cloud = {
+      portal: `https://portal.sandbox.localhost:${P}`,
+      authentication: {
+        loginEndpoint: `${A}/`,
+        audiences: ["https://management.core.windows.net/", "https://management.azure.com/"],
+        tenant: "common",
+        identityProvider: "AAD",
+      },
+      media: "https://rest.media.azure.net",
+      graphAudience: "https://graph.windows.net/",
+      graph: "https://graph.windows.net/",
+      name: "SynwizSandbox",
+      suffixes: {
+        azureDataLakeStoreFileSystem: "azuredatalakestore.net",
+        acrLoginServer: "azurecr.io",
+        sqlServerHostname: "database.windows.net",
+        azureDataLakeAnalyticsCatalogAndJob: "azuredatalakeanalytics.net",
+        keyVaultDns: "vault.azure.net",
+        storage: `sandbox.localhost:${this.state.rt.ports.azurite}`,
+        azureFrontDoorEndpointSuffix: "azurefd.net",
+        storageSyncEndpointSuffix: "afs.azure.net",
+        mhsmDns: "managedhsm.azure.net",
+        mysqlServerEndpoint: "mysql.database.azure.com",
+        postgresqlServerEndpoint: "postgres.database.azure.com",
+        mariadbServerEndpoint: "mariadb.database.azure.com",
+        synapseAnalytics: `dev.sandbox.localhost:${P}`,
+        attestationEndpoint: "attest.azure.net",
+      },
+      batch: "https://batch.core.windows.net/",
+      resourceManager: `${this.state.armBase}/`,
+      vmImageAliasDoc: "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/master/arm-compute/quickstart-templates/aliases.json",
+      activeDirectoryDataLake: "https://datalake.azure.net/",
+      sqlManagement: "https://management.core.windows.net:8443/",
+      gallery: "https://gallery.azure.com/",
+      microsoftGraphResourceId: `${this.state.graphBase}/`,
+      appInsightsResourceId: "https://api.applicationinsights.io",
+      appInsightsTelemetryChannelResourceId: "https://dc.applicationinsights.azure.com/v2/track",
+      attestationResourceId: "https://attest.azure.net",
+      synapseAnalyticsResourceId: "https://dev.azuresynapse.net",
+      logAnalyticsResourceId: "https://api.loganalytics.io",
+      ossrDbmsResourceId: "https://ossrdbms-aad.database.windows.net",
+    };
+    const v = url.searchParams.get("api-version");
+    if (v >= "2022-09-01") return send(req, res, 200, cloud);
+    if (v >= "2019-05-01") return send(req, res, 200, [cloud]);
+    return send(req, res, 200, {
+      galleryEndpoint: cloud.gallery, graphEndpoint: cloud.graph, portalEndpoint: `${cloud.portal}/`,
+      authentication: { loginEndpoint: cloud.authentication.loginEndpoint, audiences: cloud.authentication.audiences },
+    });
   }
 
   // ---------- helpers ----------
@@ -119,6 +226,26 @@ export class Arm {
       this.authz.require(ctx, "Microsoft.Resources/subscriptions/resourceGroups/read", id);
       return send(ctx.req, ctx.res, 200, this.rgJson(this.rg(s, m[1])));
     }
+    // generic reads: resources of any type, resource providers
+    if (/^\/resources$/i.test(rest) && M === "GET") return this.listResources(ctx, s, null);
+    if ((m = new RegExp(`^/resourcegroups/(${N})/resources$`, "i").exec(rest)) && M === "GET") {
+      const rg = this.state.resourceGroup(s.subscriptionId, m[1]);
+      if (!rg) {
+        this.authz.require(ctx, "Microsoft.Resources/subscriptions/resourceGroups/read", `${s.id}/resourceGroups/${m[1]}`);
+        this.rg(s, m[1]);
+      }
+      return this.listResources(ctx, s, rg);
+    }
+    if (/^\/providers$/i.test(rest) && M === "GET") {
+      this.providersAccess(ctx, s);
+      return this.list(ctx, PROVIDERS.map((pr) => this.providerJson(s, pr)));
+    }
+    if ((m = /^\/providers\/([^/]+)$/i.exec(rest)) && M === "GET") {
+      this.providersAccess(ctx, s);
+      const pr = PROVIDERS.find((x) => eqi(x.namespace, m[1]));
+      if (!pr) throw new HttpError(404, "InvalidResourceNamespace", `The resource namespace '${m[1]}' is invalid.`);
+      return send(ctx.req, ctx.res, 200, this.providerJson(s, pr));
+    }
     // lists at subscription scope
     if ((m = /^\/providers\/(Microsoft\.Synapse\/workspaces|Microsoft\.Storage\/storageAccounts|Microsoft\.MachineLearningServices\/workspaces)$/i.exec(rest)) && M === "GET")
       return this.listType(ctx, s, null, lc(m[1]));
@@ -145,6 +272,93 @@ export class Arm {
     }
     if (oid && M !== "GET") this.writable(s);
     throw new HttpError(404, "InvalidResourceType", `The resource type could not be found in the namespace for api-version '${ctx.url.searchParams.get("api-version")}'.`);
+  }
+
+  // ---------- generic reads (Microsoft.Resources) ----------
+
+  /** Anyone with access somewhere in the subscription may read its resource providers. */
+  providersAccess(ctx, s) {
+    if (!this.authz.anyAccess(ctx.principal.objectId, s.id))
+      this.authz.require(ctx, "Microsoft.Resources/subscriptions/providers/read", s.id);
+  }
+
+  providerJson(s, pr) {
+    return {
+      id: `${s.id}/providers/${pr.namespace}`, namespace: pr.namespace,
+      resourceTypes: pr.resourceTypes.map((t) => ({
+        resourceType: t.type, locations: t.global ? [] : LOCATIONS, apiVersions: t.apiVersions,
+        ...(t.apiVersions.find((v) => !/preview/i.test(v)) ? { defaultApiVersion: t.apiVersions.find((v) => !/preview/i.test(v)) } : {}),
+        capabilities: t.capabilities || "None",
+      })),
+      registrationState: "Registered", registrationPolicy: "RegistrationRequired",
+    };
+  }
+
+  /** Every resource the sandbox holds, as Resources_List answers (GenericResourceExpanded), with its read action. */
+  allResources(s) {
+    const mine = (r) => eqi(r.subscriptionId, s.subscriptionId);
+    const out = [];
+    for (const w of this.state.workspaces.filter(mine)) {
+      const j = this.wsJson(w);
+      out.push({ rg: w.resourceGroup, action: "Microsoft.Synapse/workspaces/read", json: { id: j.id, name: j.name, type: j.type, location: j.location, tags: {}, identity: j.identity } });
+      for (const p of w.bigDataPools) {
+        const pj = this.poolJson(w, p);
+        out.push({ rg: w.resourceGroup, action: "Microsoft.Synapse/workspaces/bigDataPools/read", json: { id: pj.id, name: `${w.name}/${p.name}`, type: pj.type, location: pj.location, tags: {} } });
+      }
+    }
+    for (const a of this.state.storageAccounts.filter(mine)) {
+      const j = this.saJson(a);
+      out.push({ rg: a.resourceGroup, action: "Microsoft.Storage/storageAccounts/read", json: { id: j.id, name: j.name, type: j.type, sku: j.sku, kind: j.kind, location: j.location, tags: {} } });
+    }
+    for (const ml of this.state.mlWorkspaces.filter(mine)) {
+      const j = this.mlJson(ml);
+      out.push({ rg: ml.resourceGroup, action: "Microsoft.MachineLearningServices/workspaces/read", json: { id: j.id, name: j.name, type: j.type, sku: j.sku, kind: j.kind, location: j.location, identity: j.identity, tags: {} } });
+    }
+    return out;
+  }
+
+  /**
+   * GET /subscriptions/{s}[/resourceGroups/{rg}]/resources with Azure's $filter: resourceGroup,
+   * resourceType, name and location with eq (and substringof(...) on name), joined by "and";
+   * tagName/tagValue (the sandbox's resources have no tags). $expand adds createdTime,
+   * changedTime and provisioningState. What `az resource list` calls.
+   */
+  listResources(ctx, s, rg) {
+    const f = ctx.url.searchParams.get("$filter") || "";
+    const tests = [];
+    if (f.trim()) {
+      for (const clause of f.split(/\s+and\s+/i)) {
+        let m;
+        if ((m = /^\s*(resourceGroup|resourceType|name|location|tagName|tagValue)\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(clause))) {
+          const field = lc(m[1]);
+          const v = m[2].replace(/''/g, "'");
+          if (field === "resourcegroup") tests.push((r) => eqi(r.rg, v));
+          else if (field === "resourcetype") tests.push((r) => eqi(r.json.type, v));
+          else if (field === "name") tests.push((r) => eqi(r.json.name, v));
+          else if (field === "location") tests.push((r) => eqi(r.json.location, v.replace(/\s+/g, "")));
+          else tests.push(() => false); // tagName / tagValue: the sandbox's resources carry no tags
+        } else if ((m = /^\s*substringof\(\s*'((?:[^']|'')*)'\s*,\s*name\s*\)\s*$/i.exec(clause))) {
+          const v = lc(m[1].replace(/''/g, "'"));
+          tests.push((r) => lc(r.json.name).includes(v));
+        } else {
+          throw new HttpError(400, "InvalidFilterInQueryString",
+            `Invalid $filter '${f}' specified in the query string. The sandbox filters on resourceGroup, resourceType, name, location, tagName and tagValue with eq, and substringof(..., name), joined by 'and'.`);
+        }
+      }
+    }
+    const scope = rg ? rg.id : s.id;
+    const oid = ctx.principal.objectId;
+    let items = this.allResources(s).filter((r) => (!rg || eqi(r.rg, rg.name)) && tests.every((t) => t(r)));
+    if (!this.authz.anyAccess(oid, scope)) this.authz.require(ctx, "Microsoft.Resources/subscriptions/resources/read", scope);
+    items = items.filter((r) => this.authz.allowed(oid, r.json.id, r.action));
+    const expand = lc(ctx.url.searchParams.get("$expand") || "");
+    return this.list(ctx, items.map((r) => {
+      const j = clone(r.json);
+      if (expand.includes("createdtime")) j.createdTime = "2025-01-15T09:30:00.0000000Z";
+      if (expand.includes("changedtime")) j.changedTime = "2025-01-15T09:30:00.0000000Z";
+      if (expand.includes("provisioningstate")) j.provisioningState = "Succeeded";
+      return j;
+    }));
   }
 
   listType(ctx, s, rg, type) {

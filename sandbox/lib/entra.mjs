@@ -91,8 +91,9 @@ export class Entra {
       kerberos_endpoint: `${A}/${t}/kerberos`,
       tenant_region_scope: "EU",
       cloud_instance_name: "sandbox.localhost",
-      cloud_graph_host_name: "graph.sandbox.localhost",
-      msgraph_host: "graph.sandbox.localhost",
+      // Host names as clients use them to build URLs: with the sandbox's port.
+      cloud_graph_host_name: new URL(this.state.graphBase).host,
+      msgraph_host: new URL(this.state.graphBase).host,
     });
   }
 
@@ -103,7 +104,9 @@ export class Entra {
     let tenant = "common";
     try {
       const u = new URL(ae);
-      if (!eqi(u.host, host))
+      // MSAL Python names the authority by its host name alone (no port): the instance is the
+      // host; a port other than ours (or another host) is an unknown instance.
+      if (!eqi(u.hostname, new URL(A).hostname) || (u.port && u.port !== new URL(A).port))
         return send(req, res, 400, { error: "invalid_instance", error_description: `AADSTS50049: Unknown or invalid instance. '${u.host}'`, error_codes: [50049] });
       tenant = u.pathname.split("/")[1] || "common";
     } catch {
@@ -270,7 +273,10 @@ export class Entra {
     if (!d) return [400, "invalid_request", 50027, "JWT token is invalid or malformed."];
     if (app.credential !== "certificate")
       return [401, "invalid_client", 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${d.header.x5t || d.header["x5t#S256"] || ""}']`];
-    const tp = d.header["x5t#S256"] ? d.header["x5t#S256"] === this.cert.x5tS256 : d.header.x5t === this.cert.x5t;
+    // Entra compares the thumbprint's bytes: MSAL Python sends x5t URL-safe with '=' padding,
+    // MSAL Node and the docs without; standard base64 decodes to the same bytes too.
+    const tp = d.header["x5t#S256"] !== undefined ? sameThumbprint(d.header["x5t#S256"], this.cert.x5tS256)
+      : sameThumbprint(d.header.x5t, this.cert.x5t);
     if (!tp)
       return [401, "invalid_client", 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${d.header.x5t || d.header["x5t#S256"] || ""}']`];
     if (!["RS256", "PS256"].includes(d.header.alg) || !verifySignature(d, this.cert.publicKey))
@@ -411,6 +417,14 @@ export class Entra {
       client_id: id.appId,
     });
   }
+}
+
+/** A thumbprint as a JWT header gives it (base64 or base64url, padded or not) against ours (base64url). */
+function sameThumbprint(given, ours) {
+  if (typeof given !== "string" || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(given)) return false;
+  const a = Buffer.from(given.replace(/=+$/, ""), "base64url");
+  const b = Buffer.from(ours, "base64url");
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
 function timingSafeEq(a, b) {

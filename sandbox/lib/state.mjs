@@ -33,6 +33,9 @@ export class State {
   get authority() {
     return `https://login.sandbox.localhost:${this.rt.ports.sandbox}`;
   }
+  get graphBase() {
+    return `https://graph.sandbox.localhost:${this.rt.ports.sandbox}`;
+  }
   get armBase() {
     return `https://management.sandbox.localhost:${this.rt.ports.sandbox}`;
   }
@@ -59,7 +62,7 @@ export class State {
     for (const a of s.applications)
       addP({ kind: "ServicePrincipal", principalType: "ServicePrincipal", objectId: a.objectId,
         appId: a.appId, name: a.name, credential: a.credential || null, publicClient: !!a.publicClient,
-        deviceCode: !!a.deviceCode });
+        deviceCode: !!a.deviceCode, firstParty: !!a.firstParty });
     for (const m of s.managedIdentities)
       addP({ kind: "ManagedIdentity", principalType: "ServicePrincipal", objectId: m.principalId,
         appId: m.clientId, name: m.name, resourceId: m.resourceId, isDefaultMi: !!m.default });

@@ -19,18 +19,28 @@ export const ARM_AUDIENCES = ["https://management.azure.com", "https://managemen
 export const SYNAPSE_AUDIENCES = ["https://dev.azuresynapse.net"];
 export const GRAPH_AUDIENCES = ["00000003-0000-0000-c000-000000000000", "https://graph.microsoft.com"];
 
+/** Other identifiers of a resource (other URLs naming it) -> its key in RESOURCES. */
+const ALIASES = new Map();
+/** The sandbox's own Graph URL names Graph: the cloud metadata gives it as microsoftGraphResourceId,
+ *  and clients such as the Azure CLI ask for "{microsoftGraphResourceId}/.default". */
+export function addResourceAlias(id, key) {
+  ALIASES.set(lc(String(id).replace(/\/+$/, "")), key);
+}
+
 /** "https://management.azure.com/.default" -> "https://management.azure.com"; null when unknown. */
 export function resourceOfScope(scope) {
   let s = String(scope).trim();
   if (s.endsWith("/.default")) s = s.slice(0, -9);
   else if (s.endsWith("/user_impersonation")) s = s.slice(0, -19);
-  s = s.replace(/\/+$/, "");
-  return RESOURCES[lc(s)] ? lc(s) : null;
+  s = lc(s.replace(/\/+$/, ""));
+  if (RESOURCES[s]) return s;
+  return ALIASES.get(s) || null;
 }
 
 export class Tokens {
   constructor(state, signingKeyPem) {
     this.state = state;
+    addResourceAlias(state.graphBase, "https://graph.microsoft.com");
     this.key = crypto.createPrivateKey(signingKeyPem);
     this.pub = crypto.createPublicKey(this.key);
     const jwk = this.pub.export({ format: "jwk" });

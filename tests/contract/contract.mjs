@@ -4,6 +4,7 @@
 //   NODE_EXTRA_CA_CERTS=$SYNWIZ_SANDBOX_CA node --import ./dns-localhost.mjs contract.mjs
 // Prints one line per operation and ends with "N passed, N failed".
 import fs from "node:fs";
+import crypto from "node:crypto";
 import path from "node:path";
 import https from "node:https";
 import { spawnSync } from "node:child_process";
@@ -373,6 +374,199 @@ const userAuthz = new AuthorizationManagementClient(userCred, SUB, armOpts);
 const rgScope = `/subscriptions/${SUB}/resourceGroups/${RG}`;
 const lakeScope = `${rgScope}/providers/Microsoft.Storage/storageAccounts/contosolake`;
 const mlScope = `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/${ML}`;
+
+// ---------------------------------------------------------------- What Microsoft's Azure CLI sends (issue 16)
+// The Azure CLI (MSAL Python) is not installable here: its requests are reproduced with the
+// SDK's HTTP client where the JavaScript SDK does not make them itself.
+async function raw(method, url, { token, body, headers = {} } = {}) {
+  const req = createPipelineRequest({ url, method });
+  for (const [k, v] of Object.entries(headers)) req.headers.set(k, v);
+  if (token) req.headers.set("Authorization", `Bearer ${token}`);
+  if (body !== undefined) {
+    req.body = typeof body === "string" ? body : JSON.stringify(body);
+    if (!headers["Content-Type"]) req.headers.set("Content-Type", typeof body === "string" ? "application/x-www-form-urlencoded" : "application/json");
+  }
+  const res = await createDefaultHttpClient().sendRequest(req);
+  let json = null;
+  try {
+    json = res.bodyAsText ? JSON.parse(res.bodyAsText) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, text: res.bodyAsText, json };
+}
+/** A device-code prompt approved at once. MSAL also calls it when the devicecode request failed
+ *  (no user code): nothing to approve then, and the credential's getToken rejects. */
+const approveAtOnce = (info) => (info.userCode ? control("POST", "devicecode/approve", { user_code: info.userCode }).catch(() => {}) : undefined);
+let cloudMeta = null;
+await op("Azure CLI: az cloud register reads GET {arm}/metadata/endpoints?api-version=2022-09-01 without a token", async () => {
+  const r = await raw("GET", `${ARM}/metadata/endpoints?api-version=2022-09-01`);
+  assert(r.status === 200, `${r.status} ${r.text}`);
+  const m = r.json;
+  // what azure.cli.core.cloud._arm_to_cli_mapper reads (KeyError otherwise)
+  for (const k of ["name", "resourceManager", "sqlManagement", "batch", "gallery", "graphAudience", "vmImageAliasDoc", "media", "portal", "microsoftGraphResourceId"])
+    assert(typeof m[k] === "string" && m[k], `no ${k}: ${r.text}`);
+  for (const k of ["storage", "keyVaultDns", "sqlServerHostname", "synapseAnalytics"]) assert(m.suffixes[k], `no suffixes.${k}`);
+  assert(m.resourceManager === `${ARM}/` && m.authentication.loginEndpoint === `${AUTH}/`, `${m.resourceManager} ${m.authentication.loginEndpoint}`);
+  assert(m.authentication.audiences[0] === "https://management.core.windows.net/" && m.microsoftGraphResourceId === `${GRAPH}/`, JSON.stringify(m));
+  assert(m.suffixes.synapseAnalytics === `dev.sandbox.localhost:${RT.ports.sandbox}` && m.suffixes.storage === `sandbox.localhost:${BLOB_PORT}`, JSON.stringify(m.suffixes));
+  const list = await raw("GET", `${ARM}/metadata/endpoints?api-version=2019-05-01`);
+  assert(list.status === 200 && Array.isArray(list.json) && list.json[0].resourceManager === m.resourceManager, list.text);
+  // The CLI then signs in for "{audiences[0]}/.default" and calls "{resourceManager}subscriptions".
+  const t = await secretCred.getToken(`${m.authentication.audiences[0]}/.default`);
+  const subsR = await raw("GET", `${m.resourceManager}subscriptions?api-version=2022-12-01`, { token: t.token });
+  assert(subsR.status === 200 && subsR.json.value[0].subscriptionId === SUB, subsR.text);
+  cloudMeta = m;
+  return "anonymous; the ARM token for audiences[0] works on resourceManager";
+});
+
+const certPem = fs.readFileSync(E.SYNWIZ_SANDBOX_CERT_PATH, "utf8");
+function assertion({ x5t, x5tS256, alg = "RS256" }) {
+  const now = Math.floor(Date.now() / 1000);
+  const b = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const h = b({ alg, typ: "JWT", ...(x5t ? { x5t } : {}), ...(x5tS256 ? { "x5t#S256": x5tS256 } : {}) });
+  const p = b({ aud: `${AUTH}/${TENANT}/oauth2/v2.0/token`, iss: E.SYNWIZ_SANDBOX_CERT_CLIENT_ID, sub: E.SYNWIZ_SANDBOX_CERT_CLIENT_ID, jti: guid(), nbf: now, iat: now, exp: now + 600 });
+  const key = crypto.createPrivateKey(certPem);
+  const sig = alg === "PS256"
+    ? crypto.sign("sha256", Buffer.from(`${h}.${p}`), { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
+    : crypto.sign("sha256", Buffer.from(`${h}.${p}`), key);
+  return `${h}.${p}.${sig.toString("base64url")}`;
+}
+const assertionGrant = (a) => raw("POST", `${AUTH}/${TENANT}/oauth2/v2.0/token`, {
+  body: new URLSearchParams({
+    grant_type: "client_credentials", client_id: E.SYNWIZ_SANDBOX_CERT_CLIENT_ID, scope: "https://management.core.windows.net//.default",
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: a,
+  }).toString(),
+});
+await op("Azure CLI: a certificate assertion whose x5t is URL-safe base64 with '=' padding (MSAL Python's) is accepted", async () => {
+  const der = new crypto.X509Certificate(certPem).raw;
+  const sha1 = crypto.createHash("sha1").update(der).digest();
+  const padded = sha1.toString("base64").replace(/\+/g, "-").replace(/\//g, "_"); // urlsafe_b64encode keeps '='
+  assert(padded.endsWith("="), padded);
+  const ok = await assertionGrant(assertion({ x5t: padded }));
+  assert(ok.status === 200 && claims(ok.json.access_token).appid === E.SYNWIZ_SANDBOX_CERT_CLIENT_ID && claims(ok.json.access_token).appidacr === "2", ok.text);
+  const s256 = crypto.createHash("sha256").update(der).digest("base64").replace(/\+/g, "-").replace(/\//g, "_");
+  const ok2 = await assertionGrant(assertion({ x5tS256: s256, alg: "PS256" }));
+  assert(ok2.status === 200, `x5t#S256 padded: ${ok2.text}`);
+  const other = Buffer.from(sha1);
+  other[0] ^= 1; // another certificate's thumbprint, padded the same way
+  const bad = await assertionGrant(assertion({ x5t: other.toString("base64").replace(/\+/g, "-").replace(/\//g, "_") }));
+  assert(bad.status === 401 && bad.json.error_codes[0] === 700027, bad.text);
+  return `x5t ${padded.length} chars; another thumbprint still AADSTS700027`;
+});
+
+await op("Azure CLI: az resource list (Resources_List with $filter, @azure/arm-resources)", async () => {
+  const ml = await all(rm.resources.list({ filter: "resourceGroup eq 'rg-ml'" }));
+  assert(ml.length === 1 && ml[0].name === ML && ml[0].type === "Microsoft.MachineLearningServices/workspaces" && ml[0].location === "westeurope", JSON.stringify(ml));
+  const every = (await all(rm.resources.list())).map((r) => `${r.type}:${r.name}`).sort();
+  for (const x of ["Microsoft.Synapse/workspaces:contoso-synapse", "Microsoft.Synapse/workspaces/bigDataPools:contoso-synapse/sparkpool34",
+    "Microsoft.Storage/storageAccounts:contosolakefw", `Microsoft.MachineLearningServices/workspaces:${ML}`])
+    assert(every.includes(x), `${x} not in ${every.join()}`);
+  assert(!every.some((x) => x.includes("research")), "another subscription's resource was listed");
+  const st = (await all(rm.resources.list({ filter: "resourceType eq 'Microsoft.Storage/storageAccounts' and location eq 'westeurope'" }))).map((r) => r.name).sort();
+  assert(st.join() === "contosoblob,contosolake,contosolakefw", st.join());
+  const byRg = await all(rm.resources.listByResourceGroup("rg-ml", { expand: "provisioningState,createdTime" }));
+  assert(byRg.length === 1 && byRg[0].provisioningState === "Succeeded" && byRg[0].createdTime instanceof Date, JSON.stringify(byRg));
+  await rejects(all(new ResourceManagementClient(new ClientSecretCredential(TENANT, E.SYNWIZ_SANDBOX_NOACCESS_CLIENT_ID, E.SYNWIZ_SANDBOX_NOACCESS_CLIENT_SECRET, idOpts), SUB, armOpts).resources.list()), 403, "AuthorizationFailed");
+  await rejects(all(rm.resources.list({ filter: "properties/x eq 'y'" })), 400, "InvalidFilterInQueryString");
+  return `${every.length} resources, paged`;
+});
+await op("Azure CLI: az provider show / list (Providers_Get, Providers_List)", async () => {
+  const p = await rm.providers.get("Microsoft.Synapse");
+  assert(p.namespace === "Microsoft.Synapse" && p.registrationState === "Registered" && p.id === `/subscriptions/${SUB}/providers/Microsoft.Synapse`, JSON.stringify(p));
+  const ws = p.resourceTypes.find((t) => t.resourceType === "workspaces");
+  assert(ws && ws.apiVersions.length && ws.locations.includes("West Europe"), JSON.stringify(ws));
+  const l = (await all(rm.providers.list())).map((x) => x.namespace);
+  for (const n of ["Microsoft.Synapse", "Microsoft.Storage", "Microsoft.MachineLearningServices", "Microsoft.Authorization"]) assert(l.includes(n), l.join());
+  await rejects(rm.providers.get("Microsoft.Nope"), 404, "InvalidResourceNamespace");
+});
+await op("Azure CLI: az resource show without --api-version (api-version from the provider, then Resources_Get)", async () => {
+  // azure-cli's _resolve_api_version: the type's (or the parent type's) first non-preview api-version
+  const apiFor = async (ns, type) => {
+    const rt = (await rm.providers.get(ns)).resourceTypes.find((t) => t.resourceType.toLowerCase() === type.toLowerCase());
+    assert(rt, `${ns}/${type} is not in the provider`);
+    return rt.apiVersions.find((v) => !/preview/i.test(v)) || rt.apiVersions[0];
+  };
+  const w = await rm.resources.get(RG, "Microsoft.Synapse", "", "workspaces", "contoso-synapse", await apiFor("Microsoft.Synapse", "workspaces"));
+  assert(w.id === `${rgScope}/providers/Microsoft.Synapse/workspaces/contoso-synapse` && w.properties.workspaceUID, JSON.stringify(w).slice(0, 200));
+  const pool = await rm.resources.get(RG, "Microsoft.Synapse", "workspaces/contoso-synapse", "bigDataPools", "sparkpool34", await apiFor("Microsoft.Synapse", "workspaces"));
+  assert(pool.properties.sparkVersion === "3.4", JSON.stringify(pool).slice(0, 200));
+  const m = await rm.resources.getById(mlScope, await apiFor("Microsoft.MachineLearningServices", "workspaces"));
+  assert(m.name === ML && m.properties.workspaceId, JSON.stringify(m).slice(0, 200));
+  const sa = await rm.resources.getById(lakeScope, await apiFor("Microsoft.Storage", "storageAccounts"));
+  assert(sa.kind === "StorageV2" && sa.properties.isHnsEnabled === true, JSON.stringify(sa).slice(0, 200));
+});
+
+await op("Azure CLI: a Graph token for the metadata's microsoftGraphResourceId + '/.default'; az role assignment list names principals (getByIds)", async () => {
+  const G = (cloudMeta && cloudMeta.microsoftGraphResourceId) || `${GRAPH}/`;
+  // The demo user signs in for "https://graph.sandbox.localhost:P//.default", the scope the CLI asks for.
+  const graphCred = new DeviceCodeCredential({
+    ...idOpts, tenantId: TENANT, clientId: E.SYNWIZ_SANDBOX_USER_CLIENT_ID,
+    userPromptCallback: approveAtOnce,
+  });
+  const t = await graphCred.getToken(`${G}/.default`);
+  assert(claims(t.token).aud === "00000003-0000-0000-c000-000000000000", JSON.stringify(claims(t.token)));
+  const ras = await all(authz.roleAssignments.listForScope(rgScope));
+  const ids = [...new Set(ras.map((r) => r.principalId))];
+  assert(ids.includes(E.SYNWIZ_SANDBOX_USER_OBJECT_ID) && ids.includes(E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID), ids.join());
+  const unknown = guid();
+  const body = { ids: [...ids, unknown], types: ["user", "group", "servicePrincipal", "directoryObjectPartnerReference"] };
+  const r = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: t.token, body });
+  assert(r.status === 200 && Array.isArray(r.json.value), `${r.status} ${r.text}`);
+  const dana = r.json.value.find((o) => o.id === E.SYNWIZ_SANDBOX_USER_OBJECT_ID);
+  assert(dana && dana["@odata.type"] === "#microsoft.graph.user" && dana.userPrincipalName === E.SYNWIZ_SANDBOX_USER_NAME, JSON.stringify(dana));
+  const sp = r.json.value.find((o) => o.id === E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID);
+  assert(sp && sp["@odata.type"] === "#microsoft.graph.servicePrincipal" && sp.servicePrincipalNames[0] === E.SYNWIZ_SANDBOX_CLIENT_ID, JSON.stringify(sp));
+  assert(!r.json.value.some((o) => o.id === unknown), "an unknown id was answered");
+  const onlyUsers = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: t.token, body: { ids, types: ["user"] } });
+  assert(onlyUsers.status === 200 && onlyUsers.json.value.every((o) => o["@odata.type"] === "#microsoft.graph.user"), onlyUsers.text);
+  const app = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: (await secretCred.getToken(`${G}/.default`)).token, body });
+  assert(app.status === 403 && app.json.error.code === "Authorization_RequestDenied", app.text);
+  const badBody = await raw("POST", `${G}v1.0/directoryObjects/getByIds`, { token: t.token, body: { ids: ["not-a-guid"] } });
+  assert(badBody.status === 400, badBody.text);
+  return `${r.json.value.length} of ${ids.length} principals named`;
+});
+
+await op("Azure CLI: az login --use-device-code with the Azure CLI's own client id (and Microsoft's other first-party public clients)", async () => {
+  const AZ_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+  const cli = new DeviceCodeCredential({
+    ...idOpts, tenantId: TENANT, clientId: AZ_CLI,
+    userPromptCallback: approveAtOnce,
+  });
+  const c = claims((await cli.getToken("https://management.core.windows.net//.default")).token);
+  assert(c.appid === AZ_CLI && c.upn === E.SYNWIZ_SANDBOX_USER_NAME, JSON.stringify(c));
+  const others = { "Azure PowerShell": "1950a258-227b-4e31-a9cf-717495945fc2", "Visual Studio Code": "aebc6443-996d-45c2-90f0-388ff96faa56",
+    "Visual Studio": "04f0c124-f2bc-4f59-8241-bf6df9866bbd", "Microsoft Graph Command Line Tools": "14d82eec-204b-4c2f-b7e8-296a70dab67e" };
+  for (const [n, id] of Object.entries(others)) {
+    const r = await raw("POST", `${AUTH}/${TENANT}/oauth2/v2.0/devicecode`, { body: `client_id=${id}&scope=${encodeURIComponent("https://management.core.windows.net//.default offline_access openid profile")}` });
+    assert(r.status === 200 && r.json.user_code, `${n}: ${r.text}`);
+  }
+  const none = await raw("POST", `${AUTH}/${TENANT}/oauth2/v2.0/devicecode`, { body: `client_id=${guid()}&scope=openid` });
+  assert(none.status === 400 && none.json.error_codes[0] === 700016, none.text);
+  return `appid ${c.appid}`;
+});
+
+await op("Azure CLI: instance discovery with the authorization endpoint without its port (MSAL Python's request)", async () => {
+  const bare = `https://login.sandbox.localhost/${TENANT}/oauth2/v2.0/authorize`;
+  const r = await raw("GET", `${AUTH}/common/discovery/instance?${new URLSearchParams({ authorization_endpoint: bare, "api-version": "1.0" })}`);
+  assert(r.status === 200 && r.json.tenant_discovery_endpoint === `${AUTH}/${TENANT}/v2.0/.well-known/openid-configuration`, `${r.status} ${r.text}`);
+  const oidc = await raw("GET", r.json.tenant_discovery_endpoint); // MSAL Python's next request
+  assert(oidc.status === 200 && oidc.json.token_endpoint === `${AUTH}/${TENANT}/oauth2/v2.0/token`, oidc.text);
+  for (const other of [`https://login.sandbox.localhost:1/${TENANT}/oauth2/v2.0/authorize`, `https://login.example.com/${TENANT}/oauth2/v2.0/authorize`]) {
+    const x = await raw("GET", `${AUTH}/common/discovery/instance?${new URLSearchParams({ authorization_endpoint: other, "api-version": "1.0" })}`);
+    assert(x.status === 400 && x.json.error === "invalid_instance", `${other}: ${x.status} ${x.text}`);
+  }
+});
+
+await op("Azure CLI: openid-configuration's msgraph_host carries the port, and Graph answers there", async () => {
+  const r = await raw("GET", `${AUTH}/${TENANT}/v2.0/.well-known/openid-configuration`);
+  assert(r.status === 200 && r.json.msgraph_host === `graph.sandbox.localhost:${RT.ports.sandbox}`, r.text);
+  const t = await userCred.getToken(RT.profile.graph_scope);
+  const g = await raw("GET", `https://${r.json.msgraph_host}/v1.0/servicePrincipals/${E.SYNWIZ_SANDBOX_CLIENT_OBJECT_ID}`, { token: t.token });
+  assert(g.status === 200 && g.json.appId === E.SYNWIZ_SANDBOX_CLIENT_ID, g.text);
+  return r.json.msgraph_host;
+});
+
 await op("ARM: role assignments list with $filter=atScope()", async () => {
   const l = await all(authz.roleAssignments.listForScope(lakeScope, { filter: "atScope()" }));
   const roles = l.map((r) => r.roleDefinitionId.split("/").pop());
