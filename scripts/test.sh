@@ -93,5 +93,10 @@ if [ $asan_ok = 1 ]; then
   (asan_env && test_tree build-asan ctest-stress.log -L stress)
   count_tree build-asan ctest-stress.log "sanitizer build, stress" $?
 fi
+# 3. A short libFuzzer run of each fuzz target (clang, ASan + UBSan; about a minute in all).
+#    The gcc trees above already replayed the committed corpora; this looks for new inputs.
+echo "== fuzzing (build-fuzz)"
+scripts/fuzz.sh 12 >build-fuzz-ctest.log 2>&1
+count_tree . build-fuzz-ctest.log "fuzz targets, 12 s each" $?
 echo "$passed passed, $failed failed"
 exit $status

@@ -10,30 +10,31 @@
  * To add a code, add one X(...) line to APP_RESULT_TABLE: the enum, the name and the
  * message all come from it, so they cannot drift apart. Keep APP_OK first. The `class`
  * column groups codes for callers that map them to something coarser (the CLI's exit
- * status): USAGE = the request was wrong, REFUSED = not allowed or in conflict with the
- * state, FAILURE = the system failed.
+ * status): USAGE = the request was wrong (a store synwiz cannot use counts: it is the
+ * user's input, and no retry fixes it), REFUSED = not allowed or in conflict with the
+ * state, FAILURE = the system failed (I/O, a lock held too long).
  */
 #ifndef SYNWIZ_APP_APP_RESULT_H
 #define SYNWIZ_APP_APP_RESULT_H
 
 /* X(code, class, message) */
-#define APP_RESULT_TABLE(X)                                                      \
-  X(APP_OK, OK, "done")                                                          \
-  X(APP_INVALID, USAGE, "invalid input")                                         \
-  X(APP_NOT_FOUND, USAGE, "not found")                                           \
-  X(APP_NAME_TAKEN, REFUSED, "the name is already taken")                        \
-  X(APP_CONFLICT_CHANGED, REFUSED, "someone else changed it since it was read")  \
-  X(APP_CONFLICT_REMOVED, REFUSED, "someone else removed it since it was read")  \
-  X(APP_DENIED, REFUSED, "your role in this store does not allow it")            \
-  X(APP_NO_ROLE, REFUSED, "you have no role in this store")                      \
-  X(APP_LAST_ADMIN, REFUSED, "a store needs at least one administrator")         \
-  X(APP_HAS_DEPENDENTS, REFUSED, "exports or models still use it")               \
-  X(APP_STORE_TOO_NEW, FAILURE, "the store was written by a newer synwiz")       \
-  X(APP_STORE_CORRUPT, FAILURE, "a file of the store cannot be read")            \
-  X(APP_STORE_UNSAFE, FAILURE, "the store's permissions let others write to it") \
-  X(APP_STORE_NOT_STORE, FAILURE, "the directory is not a synwiz store")         \
-  X(APP_STORE_BUSY, FAILURE, "the store is locked by another synwiz")            \
-  X(APP_IO, FAILURE, "the store could not be read or written")                   \
+#define APP_RESULT_TABLE(X)                                                     \
+  X(APP_OK, OK, "done")                                                         \
+  X(APP_INVALID, USAGE, "invalid input")                                        \
+  X(APP_NOT_FOUND, USAGE, "not found")                                          \
+  X(APP_NAME_TAKEN, REFUSED, "the name is already taken")                       \
+  X(APP_CONFLICT_CHANGED, REFUSED, "someone else changed it since it was read") \
+  X(APP_CONFLICT_REMOVED, REFUSED, "someone else removed it since it was read") \
+  X(APP_DENIED, REFUSED, "your role in this store does not allow it")           \
+  X(APP_NO_ROLE, REFUSED, "you have no role in this store")                     \
+  X(APP_LAST_ADMIN, REFUSED, "a store needs at least one administrator")        \
+  X(APP_HAS_DEPENDENTS, REFUSED, "exports or models still use it")              \
+  X(APP_STORE_TOO_NEW, USAGE, "the store was written by a newer synwiz")        \
+  X(APP_STORE_CORRUPT, USAGE, "a file of the store cannot be read")             \
+  X(APP_STORE_UNSAFE, USAGE, "the store's permissions let others write to it")  \
+  X(APP_STORE_NOT_STORE, USAGE, "the directory is not a synwiz store")          \
+  X(APP_STORE_BUSY, FAILURE, "the store is locked by another synwiz")           \
+  X(APP_IO, FAILURE, "the store could not be read or written")                  \
   X(APP_NOT_SIGNED_IN, REFUSED, "nobody is signed in")
 
 enum app_result_class {

@@ -443,7 +443,7 @@ static void unknown(struct doctor_findings *out, const char *key, const char *ti
                     const char *scope, const char *why, const char *error)
 {
   char *d = xasprintf("Could not be checked: %s", error ? error : "the answer was not read.");
-  add(out, key, WIZ_FINDING_WARN, title, d, scope, why);
+  add(out, key, WIZ_FINDING_WARN, title, d, scope, why)->unchecked = true;
   free(d);
 }
 

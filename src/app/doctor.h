@@ -146,6 +146,7 @@ struct doctor_finding {
   enum wiz_finding_status status;
   char *title, *detail, *scope, *why;
   bool pending;               /* assigned, not in effect yet */
+  bool unchecked;             /* its facts could not be read: neither a pass nor a miss */
   struct doctor_grant *grant; /* what fixes it (FAIL or pending), or NULL */
 };
 

@@ -76,6 +76,7 @@ struct doctor {
   char *error[DOCTOR_FACT_COUNT_];
   int status[DOCTOR_FACT_COUNT_];
   enum az_result_class worst; /* the worst class of a failed gathering call */
+  char *signin;               /* why sign-in is needed, when a gathering call said so */
   json_t *defs;               /* role GUID (lower case) -> definition, or null when unreadable */
   struct slot *slots;
   size_t n_slots, cap_slots, outstanding;
@@ -202,6 +203,13 @@ static const char *mi_of(const struct doctor *d)
   return p ? p : d->t.workspace_principal_id;
 }
 
+/* Results that no retry fixes but a new sign-in does. */
+static bool needs_signin(enum az_result r)
+{
+  return r == AZ_E_NOT_SIGNED_IN || r == AZ_E_AUTH || r == AZ_E_DECLINED ||
+         r == AZ_E_CODE_EXPIRED || r == AZ_E_UNAUTHORIZED;
+}
+
 static void on_fact(struct az_call *call, void *ud)
 {
   struct doctor *d;
@@ -218,10 +226,17 @@ static void on_fact(struct az_call *call, void *ud)
       d->json[f] = json_object();
   } else {
     const struct az_error *e = az_call_error(call);
-    d->error[f] = error_text(e);
     enum az_result_class cls = az_result_class(e->result);
-    if (cls == AZ_CLASS_FAILURE)
-      d->worst = AZ_CLASS_FAILURE;
+    if (needs_signin(e->result)) {
+      /* Every call fails the same way then: say it once, at the top of the report. */
+      if (!d->signin)
+        d->signin = error_text(e);
+      d->error[f] = xstrdup("sign-in is needed (see above).");
+    } else {
+      d->error[f] = error_text(e);
+    }
+    if (cls == AZ_CLASS_FAILURE || (cls == AZ_CLASS_REFUSED && d->worst != AZ_CLASS_FAILURE))
+      d->worst = cls;
   }
   slot_done(d, s);
   if (d->outstanding == 0)
@@ -250,6 +265,8 @@ static void gather(struct doctor *d)
   slots_clear(d);
   d->phase = PH_GATHER;
   d->worst = AZ_CLASS_OK;
+  free(d->signin);
+  d->signin = NULL;
   for (int i = 0; i < DOCTOR_FACT_COUNT_; i++) {
     json_decref(d->json[i]);
     d->json[i] = NULL;
@@ -785,6 +802,16 @@ void doctor_report(const struct doctor *d, struct wiz_report *r, bool keep_outco
   if (d->fatal)
     wiz_report_add(r, WIZ_FINDING_FAIL, "The prerequisites check could not run", d->fatal, NULL,
                    NULL);
+  if (d->signin && !d->fatal) {
+    size_t n = strlen(d->signin);
+    while (n > 0 && (d->signin[n - 1] == '.' || d->signin[n - 1] == ' '))
+      n--; /* the sentence below ends it */
+    char *why = xasprintf("Azure refused the signed-in identity: %.*s. Run synwiz login again, "
+                          "then run the check again.",
+                          (int)n, d->signin);
+    wiz_report_add(r, WIZ_FINDING_FAIL, "Sign-in is needed", why, NULL, NULL);
+    free(why);
+  }
   for (size_t i = 0; i < d->n_grants; i++)
     report_grant(d, &d->grants[i], r);
   if (d->waited_ms > 0 || d->timed_out) {
@@ -805,7 +832,7 @@ void doctor_report(const struct doctor *d, struct wiz_report *r, bool keep_outco
    * matters where something is wrong). */
   static const enum wiz_finding_status order[] = { WIZ_FINDING_FAIL, WIZ_FINDING_WARN,
                                                    WIZ_FINDING_INFO, WIZ_FINDING_PASS };
-  size_t pass = 0, fail = 0, warn = 0;
+  size_t pass = 0, fail = 0, warn = 0, unchecked = 0;
   for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
     for (size_t i = 0; i < d->findings.n; i++) {
       const struct doctor_finding *x = &d->findings.items[i];
@@ -815,11 +842,14 @@ void doctor_report(const struct doctor *d, struct wiz_report *r, bool keep_outco
                      x->status == WIZ_FINDING_PASS ? NULL : x->why);
       pass += x->status == WIZ_FINDING_PASS;
       fail += x->status == WIZ_FINDING_FAIL;
-      warn += x->status == WIZ_FINDING_WARN;
+      unchecked += x->unchecked;
+      warn += x->status == WIZ_FINDING_WARN && !x->unchecked;
     }
   }
-  char *summary = xasprintf("Prerequisites: %zu passed, %zu missing, %zu warning%s.", pass, fail,
-                            warn, warn == 1 ? "" : "s");
+  char *not_checked = unchecked ? xasprintf(", %zu not checked", unchecked) : xstrdup("");
+  char *summary = xasprintf("Prerequisites: %zu passed, %zu missing%s, %zu warning%s.", pass, fail,
+                            not_checked, warn, warn == 1 ? "" : "s");
+  free(not_checked);
   wiz_report_set_summary(r, summary);
   free(summary);
   if (keep_outcome)
@@ -828,8 +858,11 @@ void doctor_report(const struct doctor *d, struct wiz_report *r, bool keep_outco
     r->outcome = WIZ_OUTCOME_CANCELLED;
   else if (doctor_missing(d))
     r->outcome = WIZ_OUTCOME_REFUSED;
-  else if (d->worst == AZ_CLASS_FAILURE && pass == 0)
-    r->outcome = WIZ_OUTCOME_FAILED;
+  else if (unchecked || d->signin)
+    /* A check that could not be made is not a pass: refused (sign-in, access) or failed
+     * (network, service), by the worst reason a fact could not be read. */
+    r->outcome =
+        d->worst == AZ_CLASS_FAILURE && !d->signin ? WIZ_OUTCOME_FAILED : WIZ_OUTCOME_REFUSED;
   else
     r->outcome = WIZ_OUTCOME_DONE;
 }
@@ -871,5 +904,6 @@ void doctor_delete(struct doctor *d)
   free(d->who_type);
   free(d->who_label);
   free(d->fatal);
+  free(d->signin);
   free(d);
 }

@@ -72,6 +72,40 @@ void store_clear_message(struct store *s)
   s->message = NULL;
 }
 
+void store_damage_reset(struct store *s, enum store_kind kind)
+{
+  size_t keep = 0;
+  for (size_t i = 0; i < s->n_damaged; i++) {
+    struct store_damage *d = &s->damaged[i];
+    if (d->kind == kind) {
+      free(d->path);
+      free(d->message);
+    } else {
+      s->damaged[keep++] = *d;
+    }
+  }
+  s->n_damaged = keep;
+}
+
+void store_damage_note(struct store *s, enum store_kind kind, const char *path)
+{
+  for (size_t i = 0; i < s->n_damaged; i++)
+    if (strcmp(s->damaged[i].path, path) == 0)
+      return;
+  s->damaged = xgrow(s->damaged, &s->cap_damaged, s->n_damaged + 1, sizeof(*s->damaged));
+  struct store_damage *d = &s->damaged[s->n_damaged++];
+  d->kind = kind;
+  d->path = xstrdup(path);
+  d->message = xstrdup(s->message ? s->message : path);
+  store_clear_message(s);
+}
+
+size_t store_damaged(const struct store *s, const struct store_damage **out)
+{
+  *out = s->damaged;
+  return s->n_damaged;
+}
+
 enum app_result store_fail(struct store *s, enum app_result rc, const char *fmt, ...)
 {
   va_list ap;
@@ -586,5 +620,10 @@ void store_close(struct store *s)
   free(s->actor_id);
   free(s->actor_name);
   free(s->message);
+  for (size_t i = 0; i < s->n_damaged; i++) {
+    free(s->damaged[i].path);
+    free(s->damaged[i].message);
+  }
+  free(s->damaged);
   free(s);
 }

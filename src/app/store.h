@@ -140,6 +140,20 @@ enum app_result store_open(const char *dir, const struct store_actor *actor,
 /** Close the handle. NULL is a no-op. */
 void store_close(struct store *s);
 
+/**
+ * Records a listing left out because they cannot be used: not JSON, missing fields, or
+ * written by a newer synwiz. One damaged file must not stop every command of its kind, so
+ * the readers skip it, keep its path and what is wrong with it here for the caller to say,
+ * and refuse only what touches it (reading or changing that record by id). Valid until the
+ * next store call that lists records of the same kind.
+ */
+struct store_damage {
+  enum store_kind kind;
+  char *path;
+  char *message; /* a full sentence naming the file and what is wrong */
+};
+size_t store_damaged(const struct store *s, const struct store_damage **out);
+
 /** The detailed message of the last failed call ("" when none). */
 const char *store_message(const struct store *s);
 const char *store_dir(const struct store *s);

@@ -31,6 +31,8 @@ struct store {
   bool locked;
   struct store_member_list members; /* as last read by store_refresh_roles() */
   char *message;
+  struct store_damage *damaged; /* records the last listings skipped (store_damaged()) */
+  size_t n_damaged, cap_damaged;
 };
 
 /* Set the detailed message and return rc (so: `return store_fail(s, rc, ...)`). */
@@ -40,6 +42,10 @@ enum app_result store_fail(struct store *s, enum app_result rc, const char *fmt,
 enum app_result store_deny(struct store *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void store_clear_message(struct store *s);
+/* Forget the damaged records of `kind` (a new listing of it begins), or note one: `path`
+ * and the current message (store_message), which is then cleared. */
+void store_damage_reset(struct store *s, enum store_kind kind);
+void store_damage_note(struct store *s, enum store_kind kind, const char *path);
 
 /* Take the lock (waiting at most STORE_LOCK_TIMEOUT_MS), clean up temporary files and
  * re-read the roles. */

@@ -453,6 +453,7 @@ enum app_result store_rec_load_all(struct store *s, enum store_kind kind, struct
   size_t cap = 0;
   enum app_result rc = APP_OK;
   struct dirent *e;
+  store_damage_reset(s, kind);
   while ((e = readdir(d)) != NULL) {
     char id[UUID_STR_LEN];
     if (!record_file_id(e->d_name, id))
@@ -462,6 +463,14 @@ enum app_result store_rec_load_all(struct store *s, enum store_kind kind, struct
     rc = store_read_json(s, path, kind_keys[kind], &j);
     if (rc == APP_OK)
       rc = check_record(s, path, id, j);
+    if (rc == APP_STORE_CORRUPT || rc == APP_STORE_TOO_NEW) {
+      /* One bad file: the others still work; the caller says which file and why. */
+      store_damage_note(s, kind, path);
+      json_decref(j);
+      rc = APP_OK;
+      free(path);
+      continue;
+    }
     free(path);
     if (rc == APP_NOT_FOUND) {
       rc = APP_OK; /* removed while we listed */
@@ -636,6 +645,15 @@ enum app_result store_rec_list(struct store *s, const struct store_rec_ops *ops,
   for (size_t i = 0; i < set.n && rc == APP_OK; i++) {
     void *rec = item_at(ops, items, n);
     rc = ops->from_json(s, set.items[i].json, rec);
+    if (rc == APP_STORE_CORRUPT) {
+      /* Valid JSON of the wrong shape: left out like an unreadable file. */
+      char *path = store_rec_path(s, ops->kind, set.items[i].id);
+      store_damage_note(s, ops->kind, path);
+      free(path);
+      memset(rec, 0, ops->size); /* from_json freed what it had filled */
+      rc = APP_OK;
+      continue;
+    }
     if (rc)
       break;
     json_t *conn = ops->bound ? store_rec_set_find(&conns, connection_id_of(ops, rec)) : NULL;
@@ -664,9 +682,25 @@ enum app_result store_rec_list(struct store *s, const struct store_rec_ops *ops,
 enum app_result store_rec_not_found(struct store *s, const struct store_rec_ops *ops,
                                     const char *what)
 {
-  return store_fail(s, APP_NOT_FOUND, "There is no %s '%s' in this store%s.",
-                    store_kind_noun(ops->kind), what,
-                    store_current_role(s) == STORE_ROLE_ADMIN ? "" : ops->unseen_hint);
+  const struct store_damage *d = NULL;
+  size_t n = store_damaged(s, &d), bad = 0;
+  const char *first = NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (d[i].kind == ops->kind) {
+      bad++;
+      first = first ? first : d[i].message;
+    }
+  }
+  if (bad == 0)
+    return store_fail(s, APP_NOT_FOUND, "There is no %s '%s' in this store%s.",
+                      store_kind_noun(ops->kind), what,
+                      store_current_role(s) == STORE_ROLE_ADMIN ? "" : ops->unseen_hint);
+  /* It may be the one that cannot be read: say so, and which file to repair. */
+  return store_fail(s, APP_NOT_FOUND,
+                    "There is no readable %s '%s' in this store; %zu %s record%s could not be "
+                    "read and may be it: %s",
+                    store_kind_noun(ops->kind), what, bad, store_kind_noun(ops->kind),
+                    bad == 1 ? "" : "s", first);
 }
 
 /* The record of the actor's list whose string at key_offset is `key` (and, when scoped,

@@ -150,8 +150,9 @@ static void after_initial(struct az_call *call, struct az_request *r)
     return;
   }
   if (az_lro_status_failed(status) || az_lro_status_failed(ps)) {
-    json_decref(body);
+    /* `status` and `ps` point into `body`: free it only after they are used. */
     fail_operation(call, r, status ? status : ps);
+    json_decref(body);
     return;
   }
   if (async && *async) {

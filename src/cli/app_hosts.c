@@ -8,9 +8,12 @@
 #include "app/app_home.h"
 #include "app/app_host.h"
 #include "app/app_result.h"
+#include "app/store.h"
+#include "util/safetext.h"
 #include "util/strbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* One app context (the Azure client on the chosen cloud, who is signed in, the store) for
  * the whole command, made on first use. A dry run's calls go to a temporary file and are
@@ -37,6 +40,20 @@ int cli_exit_of_app(enum app_result rc)
     break;
   }
   return CLI_EXIT_FAILURE;
+}
+
+void cli_store_damage(struct store *s)
+{
+  const struct store_damage *d = NULL;
+  size_t n = s ? store_damaged(s, &d) : 0;
+  for (size_t i = 0; i < n; i++) {
+    char *msg = safetext_dup(d[i].message, SAFETEXT_MESSAGE_MAX, 0);
+    fprintf(stderr,
+            "synwiz: warning: %s It was left out; the other records work. Repair the file, or "
+            "move it out of the store, to use that %s again.\n",
+            msg, store_kind_noun(d[i].kind));
+    free(msg);
+  }
 }
 
 static struct app_ctx *product_app(struct product *p, bool dry_run, struct strbuf *why)

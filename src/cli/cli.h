@@ -59,6 +59,11 @@ int cli_azure_fail(const struct az_error *e);
 /** The exit code of an app-layer result, by its class (app_result_class()). */
 int cli_exit_of_app(enum app_result rc);
 
+struct store;
+/** After a listing: name each record of the store it left out as unreadable, and what is
+ * wrong with it, on stderr (the command itself goes on with the others). */
+void cli_store_damage(struct store *s);
+
 /** Print "synwiz: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

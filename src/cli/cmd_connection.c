@@ -142,6 +142,7 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
     app_ctx_delete(app);
     return cli_exit_of_app(r);
   }
+  cli_store_damage(s);
   if (json) {
     json_t *arr = json_array();
     for (size_t i = 0; i < l.n; i++)

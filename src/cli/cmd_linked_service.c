@@ -94,8 +94,11 @@ static json_t *record_of(struct ls_cmd *c, const char *name, char **out_id, long
   if (app_ctx_store(c->app, &s, NULL) != APP_OK)
     return NULL;
   struct store_linked_service rec;
-  if (store_linked_service_find(s, c->workspace, name, &rec) != APP_OK)
+  if (store_linked_service_find(s, c->workspace, name, &rec) != APP_OK) {
+    /* Not recorded, or its record cannot be read: the latter is said, not shown as "no". */
+    cli_store_damage(s);
     return NULL;
+  }
   json_t *j = store_linked_service_to_json(&rec);
   if (out_id)
     *out_id = xstrdup(rec.meta.id);

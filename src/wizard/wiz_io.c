@@ -271,7 +271,15 @@ enum wiz_result wiz_apply_answers(struct wizard *w, json_t *obj, bool draft, str
 enum wiz_result wiz_load_answers_file(struct wizard *w, const char *path, struct strbuf *errors)
 {
   json_error_t je;
+  errno = 0;
   json_t *obj = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  if (!obj && je.line < 0) {
+    /* Jansson says "unable to open" at line -1: say what the system said instead. */
+    int err = errno;
+    strbuf_printf(errors, "%s: cannot read the answers file: %s\n", path,
+                  err ? strerror(err) : je.text);
+    return WIZ_E_IO;
+  }
   if (!obj) {
     strbuf_printf(errors, "%s:%d:%d: %s\n", path, je.line, je.column, je.text);
     return WIZ_E_JSON;

@@ -102,6 +102,18 @@ static void ok_answer_that_says_failed_is_a_failure(void **state)
   az_call_delete(call);
 }
 
+/* The first answer already says Failed, with no error object: the message names the state
+ * word, read from the answer before it is freed (the fuzzer found it read after). */
+static void first_answer_that_says_failed_names_the_state(void **state)
+{
+  struct fixture *fx = *state;
+  azfake_push(fx->fake, 200, NULL, "{\"properties\":{\"provisioningState\":\"Canceled\"}}");
+  struct az_call *call = az_synapse_put_linked_service(fx->client, "ws1", "Lake1", lake());
+  assert_int_equal(az_call_wait(call), AZ_E_OPERATION_FAILED);
+  assert_string_equal(az_call_error(call)->message, "the operation ended Canceled");
+  az_call_delete(call);
+}
+
 static void read_back_that_finds_nothing_fails(void **state)
 {
   struct fixture *fx = *state;
@@ -310,6 +322,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(location_polling_then_read_back, setup, teardown),
     cmocka_unit_test_setup_teardown(ok_answer_that_says_failed_is_a_failure, setup, teardown),
+    cmocka_unit_test_setup_teardown(first_answer_that_says_failed_names_the_state, setup, teardown),
     cmocka_unit_test_setup_teardown(read_back_that_finds_nothing_fails, setup, teardown),
     cmocka_unit_test_setup_teardown(async_operation_then_final_get, setup, teardown),
     cmocka_unit_test_setup_teardown(async_operation_failed, setup, teardown),

@@ -405,7 +405,8 @@ static void a_newer_schema_is_refused(void **state)
   assert_int_equal(store_connection_create(s, &c), APP_OK);
   store_close(s);
 
-  /* A record written by a newer synwiz: the list says so and nothing is rewritten. */
+  /* A record written by a newer synwiz: the list leaves it out and says why, the rest of
+   * the store keeps working, only that record is refused, and it is never rewritten. */
   char *path = store_fixture_only_record(f, "connections");
   char *text = store_fixture_slurp(path);
   char *at = strstr(text, "\"schema\": 1");
@@ -414,12 +415,21 @@ static void a_newer_schema_is_refused(void **state)
   store_fixture_plant(path, text);
   s = store_fixture_open(f, &store_fixture_admin);
   struct store_connection_list list;
-  assert_int_equal(store_connection_list(s, &list), APP_STORE_TOO_NEW);
-  assert_non_null(strstr(store_message(s), "newer synwiz"));
-  assert_non_null(strstr(store_message(s), "schema 7"));
+  assert_int_equal(store_connection_list(s, &list), APP_OK);
+  assert_int_equal(list.n, 0);
+  store_connection_list_done(&list);
+  const struct store_damage *dmg = NULL;
+  assert_int_equal(store_damaged(s, &dmg), 1);
+  assert_string_equal(dmg[0].path, path);
+  assert_non_null(strstr(dmg[0].message, "newer synwiz"));
+  assert_non_null(strstr(dmg[0].message, "schema 7"));
   struct store_connection again;
   store_fixture_connection(&again, "Other", STORE_AUDIENCE_ADMINS);
-  assert_int_equal(store_connection_create(s, &again), APP_STORE_TOO_NEW);
+  assert_int_equal(store_connection_create(s, &again), APP_OK);
+  struct store_connection newer;
+  assert_int_equal(store_connection_get(s, c.meta.id, &newer), APP_STORE_TOO_NEW);
+  assert_int_equal(store_connection_find(s, "Lake", &newer), APP_NOT_FOUND);
+  assert_non_null(strstr(store_message(s), "could not be read and may be it"));
   store_close(s);
   char *after = store_fixture_slurp(path);
   assert_string_equal(after, text);
@@ -470,8 +480,21 @@ static void temporary_and_foreign_files_are_never_records(void **state)
   /* A record file that is not valid JSON is reported by name, never half-read. */
   char *path = xasprintf("%s/%s.json", dir, c.meta.id);
   store_fixture_plant(path, "{\"schema\": 1, \"kind\": \"connection\", \"id\": ");
-  assert_int_equal(store_connection_list(s, &list), APP_STORE_CORRUPT);
-  assert_non_null(strstr(store_message(s), c.meta.id));
+  assert_int_equal(store_connection_list(s, &list), APP_OK);
+  assert_int_equal(list.n, 1); /* Lake2 still works */
+  store_connection_list_done(&list);
+  const struct store_damage *dmg = NULL;
+  assert_int_equal(store_damaged(s, &dmg), 1);
+  assert_non_null(strstr(dmg[0].message, c.meta.id));
+  assert_non_null(strstr(dmg[0].message, "not valid JSON"));
+  struct store_connection bad;
+  assert_int_equal(store_connection_get(s, c.meta.id, &bad), APP_STORE_CORRUPT);
+  /* Valid JSON without a required field: left out the same way. */
+  store_fixture_plant(path, "{\"schema\": 1, \"kind\": \"connection\"}");
+  assert_int_equal(store_connection_list(s, &list), APP_OK);
+  assert_int_equal(list.n, 1);
+  store_connection_list_done(&list);
+  assert_int_equal(store_damaged(s, &dmg), 1);
   free(path);
 
   store_connection_done(&c);

@@ -553,6 +553,21 @@ static void mapping_proposals_and_multi(void **state)
   close_fx(fx);
 }
 
+/* A missing answers file is named with what the system said, not "file:-1:-1: unable to
+ * open" (issue 13, item 9). */
+static void missing_answers_file_says_why(void **state)
+{
+  struct fixture *fx = open_form("connection");
+  struct strbuf errs;
+  strbuf_init(&errs, 0);
+  assert_int_equal(wiz_load_answers_file(fx->w, "/nonexistent/answers.json", &errs), WIZ_E_IO);
+  assert_non_null(strstr(errs.buf, "/nonexistent/answers.json: cannot read the answers file: No "
+                                   "such file or directory"));
+  assert_null(strstr(errs.buf, "-1"));
+  strbuf_done(&errs);
+  close_fx(fx);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -568,6 +583,7 @@ int main(void)
     cmocka_unit_test(record_names_secret_env_hint),
     cmocka_unit_test(action_progress_cancel_and_dry_run),
     cmocka_unit_test(mapping_proposals_and_multi),
+    cmocka_unit_test(missing_answers_file_says_why),
   };
   return cmocka_run_group_tests_name("wiz_engine", tests, NULL, NULL);
 }
