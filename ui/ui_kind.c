@@ -6,7 +6,7 @@ static const struct ui_kind_ops *const kinds[WIZ_KIND_COUNT] = {
   [WIZ_KIND_CHOICE] = &ui_kind_choice,     [WIZ_KIND_PICKER] = &ui_kind_picker,
   [WIZ_KIND_MULTI] = &ui_kind_multi,       [WIZ_KIND_CHECKBOX] = &ui_kind_checkbox,
   [WIZ_KIND_MAPPING] = &ui_kind_mapping,   [WIZ_KIND_BANNER] = &ui_kind_banner,
-  [WIZ_KIND_READONLY] = &ui_kind_readonly,
+  [WIZ_KIND_READONLY] = &ui_kind_readonly, [WIZ_KIND_GROUP] = &ui_kind_group,
 };
 
 const struct ui_kind_ops *ui_kind_ops(const struct wiz_field *f)

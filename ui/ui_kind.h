@@ -65,6 +65,7 @@ struct ui {
   bool done;
   enum ui_end end;
   int cursor_y, cursor_x; /* where the terminal cursor goes, or -1 */
+  int anchor_y; /* the row a list opens under, when a kind says (a group's member), or -1 */
 };
 
 enum ui_kind_flags {
@@ -99,7 +100,8 @@ struct ui_kind_ops {
 };
 
 extern const struct ui_kind_ops ui_kind_text, ui_kind_secret, ui_kind_choice, ui_kind_picker,
-    ui_kind_multi, ui_kind_checkbox, ui_kind_mapping, ui_kind_banner, ui_kind_readonly;
+    ui_kind_multi, ui_kind_checkbox, ui_kind_mapping, ui_kind_banner, ui_kind_readonly,
+    ui_kind_group;
 
 /** The screen ops of a field's kind (never NULL). */
 const struct ui_kind_ops *ui_kind_ops(const struct wiz_field *f);

@@ -952,6 +952,7 @@ static void draw_step(struct ui *u)
     free(help[i]);
   }
   int anchor_y = 3;
+  u->anchor_y = -1;
   for (size_t i = 0; i < n; i++) {
     struct block *b = &blocks[i];
     const struct wiz_field *fd = FLD(u, b->field);
@@ -983,6 +984,8 @@ static void draw_step(struct ui *u)
     }
   }
   free_blocks(blocks, n);
+  if (u->anchor_y >= 0)
+    anchor_y = u->anchor_y;
   if (u->mode == M_LIST)
     draw_list(u, anchor_y);
   else if (u->mode == M_NEWNAME)

@@ -33,6 +33,7 @@ enum wiz_kind {
   WIZ_KIND_MAPPING,
   WIZ_KIND_BANNER,
   WIZ_KIND_READONLY,
+  WIZ_KIND_GROUP,
   WIZ_KIND_COUNT
 };
 /* No field (a top-level field's parent, an unset reference). */

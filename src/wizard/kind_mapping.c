@@ -32,12 +32,17 @@ static enum wiz_check check(struct wizard *w, size_t field, struct strbuf *msg, 
   if (wiz_load_state(w, field, WIZ_SRC_ITEMS) != WIZ_LOAD_DONE)
     return WIZ_CHECK_OK;
   if (f->required) {
+    /* Name every unmapped attribute: this is what a run refused for it must say. */
+    size_t missing = 0;
     for (size_t i = 0; i < attrs->n; i++) {
-      if (!wiz_map_get(w, field, attrs->items[i].id)) {
-        strbuf_printf(msg, "Map every attribute: \"%s\" has no column.", attrs->items[i].id);
-        *rule = "required";
-        return WIZ_CHECK_ERROR;
-      }
+      if (!wiz_map_get(w, field, attrs->items[i].id))
+        strbuf_printf(msg, "%s\"%s\"",
+                      missing++ ? ", " : "Map every attribute: ", attrs->items[i].id);
+    }
+    if (missing) {
+      strbuf_puts(msg, missing == 1 ? " has no column." : " have no column.");
+      *rule = "required";
+      return WIZ_CHECK_ERROR;
     }
   }
   /* An answers file may name any column: its type must still fit the attribute. */

@@ -8,7 +8,7 @@ static const struct wiz_kind_ops *const kinds[WIZ_KIND_COUNT] = {
   [WIZ_KIND_CHOICE] = &wiz_kind_choice,     [WIZ_KIND_PICKER] = &wiz_kind_picker,
   [WIZ_KIND_MULTI] = &wiz_kind_multi,       [WIZ_KIND_CHECKBOX] = &wiz_kind_checkbox,
   [WIZ_KIND_MAPPING] = &wiz_kind_mapping,   [WIZ_KIND_BANNER] = &wiz_kind_banner,
-  [WIZ_KIND_READONLY] = &wiz_kind_readonly,
+  [WIZ_KIND_READONLY] = &wiz_kind_readonly, [WIZ_KIND_GROUP] = &wiz_kind_group,
 };
 
 const struct wiz_kind_ops *wiz_kind_ops(enum wiz_kind k)

@@ -62,10 +62,23 @@ struct wiz_kind_ops {
   json_t *(*answer_out)(struct wizard *w, size_t field, enum wiz_json_mode mode);
   /* Apply an answer; problems go to wiz_set_answer_error. NULL: read-only, not an answer. */
   void (*answer_in)(struct wizard *w, size_t field, json_t *v, bool draft);
+  /* --- a group: what it does for its members --- */
+  /* Add what a member's source reads besides the form's answers (the entry's item, the
+   * entry's other members). */
+  void (*context)(const struct wizard *w, size_t field, struct wiz_answers *snap);
+  /* A load of a member arrived: bring in the entry it belongs to; then put back the one in
+   * focus. */
+  void (*claim)(struct wizard *w, size_t field, const struct wiz_load *load);
+  void (*restore)(struct wizard *w, size_t field);
+  /* Move the focus inside the field (true), or say it leaves it (false); enter it from
+   * before (dir +1) or after (dir -1). */
+  bool (*focus_move)(struct wizard *w, size_t field, int dir);
+  void (*focus_enter)(struct wizard *w, size_t field, int dir);
 };
 
 extern const struct wiz_kind_ops wiz_kind_text, wiz_kind_secret, wiz_kind_choice, wiz_kind_picker,
-    wiz_kind_multi, wiz_kind_checkbox, wiz_kind_mapping, wiz_kind_banner, wiz_kind_readonly;
+    wiz_kind_multi, wiz_kind_checkbox, wiz_kind_mapping, wiz_kind_banner, wiz_kind_readonly,
+    wiz_kind_group;
 
 /** The ops of a kind (never NULL for a kind of the enum). */
 const struct wiz_kind_ops *wiz_kind_ops(enum wiz_kind k);
@@ -115,6 +128,15 @@ char *wiz_value_display(const struct wiz_value *v);
 /** Store a mapping pair without an enabled check or clearing dependents (answers waiting
  * for their lists). */
 void wiz_map_put(struct wizard *w, size_t field, const char *attr, const char *column);
+/* A field's whole state (value, loads, messages) as a movable slot: a group keeps one per
+ * entry and member, and swaps the entry in focus into the wizard, so that every API on a
+ * member field speaks of that entry. */
+/** Move the field's state out (returned) and put `slot` in (NULL: a fresh default state). */
+void *wiz_slot_swap(struct wizard *w, size_t field, void *slot);
+void wiz_slot_free(struct wizard *w, void *slot);
+bool wiz_slot_has_load(const void *slot, const struct wiz_load *load);
+size_t wiz_slot_loads(const void *slot);
+const struct wiz_value *wiz_slot_value(const void *slot);
 /** The per-field slot a kind may keep state in (freed by its reset op). */
 void **wiz_kind_state(struct wizard *w, size_t field);
 void *wiz_kind_state_get(const struct wizard *w, size_t field);

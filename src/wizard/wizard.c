@@ -871,6 +871,9 @@ static void focus_first(struct wizard *w)
   for (size_t i = 0; i < s->n_fields; i++) {
     if (wiz_focusable(w, s->fields[i])) {
       w->focus = s->fields[i];
+      const struct wiz_kind_ops *ops = wiz_field_ops(F(w, w->focus));
+      if (ops->focus_enter)
+        ops->focus_enter(w, w->focus, +1);
       return;
     }
   }
@@ -908,11 +911,17 @@ bool wiz_move_focus(struct wizard *w, int dir)
     focus_first(w);
     return w->focus != (size_t)-1;
   }
+  const struct wiz_kind_ops *ops = wiz_field_ops(F(w, w->focus));
+  if (ops->focus_move && ops->focus_move(w, w->focus, dir))
+    return true;
   for (long i = (long)pos + dir; i >= 0 && i < (long)s->n_fields; i += dir) {
     if (wiz_focusable(w, s->fields[i])) {
       if (w->focus != (size_t)-1)
         w->fs[w->focus].touched = true; /* leaving a field shows its message */
       w->focus = s->fields[i];
+      ops = wiz_field_ops(F(w, w->focus));
+      if (ops->focus_enter)
+        ops->focus_enter(w, w->focus, dir);
       return true;
     }
   }
@@ -1086,9 +1095,27 @@ static void resolve_pending(struct wizard *w, size_t field)
   }
 }
 
+/* A member's load may belong to an entry of its group not in focus: bring that one in. */
+static const struct wiz_kind_ops *claim(struct wizard *w, const struct wiz_load *load)
+{
+  size_t group = F(w, load->field)->parent;
+  const struct wiz_kind_ops *ops = group != WIZ_NO_FIELD ? wiz_field_ops(F(w, group)) : NULL;
+  if (ops && ops->claim)
+    ops->claim(w, group, load);
+  return ops;
+}
+
+static void unclaim(struct wizard *w, const struct wiz_kind_ops *ops, size_t field)
+{
+  if (ops && ops->restore)
+    ops->restore(w, F(w, field)->parent);
+}
+
 void wiz_load_deliver(struct wiz_load *load, struct wiz_list *items)
 {
   struct wizard *w = load->w;
+  const struct wiz_kind_ops *gops = claim(w, load);
+  size_t field = load->field;
   struct source *s = &w->fs[load->field].src[load->which];
   if (s->load == load) {
     s->load = NULL;
@@ -1113,11 +1140,14 @@ void wiz_load_deliver(struct wiz_load *load, struct wiz_list *items)
   }
   free(load->source);
   free(load);
+  unclaim(w, gops, field);
 }
 
 void wiz_load_fail(struct wiz_load *load, const char *message, const char *hint)
 {
   struct wizard *w = load->w;
+  const struct wiz_kind_ops *gops = claim(w, load);
+  size_t field = load->field;
   struct source *s = &w->fs[load->field].src[load->which];
   if (s->load == load) {
     s->load = NULL;
@@ -1129,6 +1159,7 @@ void wiz_load_fail(struct wiz_load *load, const char *message, const char *hint)
   }
   free(load->source);
   free(load);
+  unclaim(w, gops, field);
 }
 
 const char *wiz_load_source(const struct wiz_load *load)
@@ -1165,6 +1196,9 @@ void wiz_start_load(struct wizard *w, size_t field, enum wiz_src which)
   s->state = WIZ_LOAD_LOADING;
   s->load = l;
   struct wiz_answers *snap = wiz_snapshot(w);
+  size_t group = F(w, field)->parent;
+  if (group != WIZ_NO_FIELD && wiz_field_ops(F(w, group))->context)
+    wiz_field_ops(F(w, group))->context(w, group, snap);
   int rc = w->host->ops->start_load(w->host->ctx, name, snap, l);
   wiz_answers_delete(snap);
   if (rc != 0 && s->load == l) {
@@ -1462,4 +1496,56 @@ void wiz_map_put(struct wizard *w, size_t field, const char *attr, const char *c
   v->pairs[v->n_pairs].key = xstrdup(attr);
   v->pairs[v->n_pairs].value = xstrdup(column);
   v->n_pairs++;
+}
+
+/* ---------- slots (a group's entries) ---------- */
+
+static void fstate_done(struct wizard *w, struct fstate *fs)
+{
+  source_reset(w, &fs->src[0]);
+  source_reset(w, &fs->src[1]);
+  wiz_value_clear(&fs->v);
+  free(fs->answer_error);
+  pending_done(fs);
+  strbuf_done(&fs->msg);
+}
+
+void *wiz_slot_swap(struct wizard *w, size_t field, void *slot)
+{
+  struct fstate *out = xmalloc(sizeof(*out));
+  *out = w->fs[field];
+  if (slot) {
+    w->fs[field] = *(struct fstate *)slot;
+    free(slot);
+  } else {
+    memset(&w->fs[field], 0, sizeof(w->fs[field]));
+    strbuf_init(&w->fs[field].msg, 0);
+    apply_default(w, field);
+  }
+  return out;
+}
+
+void wiz_slot_free(struct wizard *w, void *slot)
+{
+  if (!slot)
+    return;
+  fstate_done(w, slot);
+  free(slot);
+}
+
+bool wiz_slot_has_load(const void *slot, const struct wiz_load *load)
+{
+  const struct fstate *fs = slot;
+  return fs && (fs->src[0].load == load || fs->src[1].load == load);
+}
+
+size_t wiz_slot_loads(const void *slot)
+{
+  const struct fstate *fs = slot;
+  return fs ? (fs->src[0].load != NULL) + (fs->src[1].load != NULL) : 0;
+}
+
+const struct wiz_value *wiz_slot_value(const void *slot)
+{
+  return slot ? &((const struct fstate *)slot)->v : NULL;
 }
