@@ -78,6 +78,8 @@ static void draw(struct ui *u, size_t f, int y, bool focus)
         u->anchor_y = y; /* its list opens under it, on the step and while open */
       if (in_body(y)) {
         char *lab = xasprintf("%s%s", md->label ? md->label : md->id, md->required ? " *" : "");
+        if (here) /* which member, without colours too */
+          ui_put(u->t, y, MEMBER_X - 2, 1, ui_glyph(u->t, UI_G_FOCUS), UI_LABEL_FOCUS);
         ui_put(u->t, y, MEMBER_X, UI_LABEL_W + 2 - MEMBER_X, lab, here ? UI_LABEL_FOCUS : UI_LABEL);
         free(lab);
         const struct ui_kind_ops *ops = ui_kind_ops(md);
