@@ -373,8 +373,9 @@ static enum wiz_check check(struct wizard *w, size_t field, struct strbuf *msg, 
           strbuf_puts(msg, " "); /* each message ends with its full stop */
       }
       strbuf_printf(msg, "%s: %s: %s", g->e[i].item.label, FLD(w, m)->label, mm ? mm : "invalid");
+      /* Not "required": the group is answered, an entry of it is incomplete. */
       if (!*rule || c == WIZ_CHECK_PENDING)
-        *rule = mr ? mr : "group";
+        *rule = mr && strcmp(mr, "required") != 0 ? mr : "incomplete";
       if (c == WIZ_CHECK_PENDING)
         break;
     }
@@ -513,6 +514,16 @@ void wiz_group_select(struct wizard *w, size_t group, size_t entry)
   const struct group *g = G(w, group);
   if (g && entry < g->n)
     select_entry(w, group, entry);
+}
+
+void wiz_group_set_focus(struct wizard *w, size_t group, size_t entry, size_t member)
+{
+  struct group *g = G(w, group);
+  if (!g || entry >= g->n || member >= FLD(w, group)->n_members)
+    return;
+  g->focus = entry;
+  g->member = member;
+  restore(w, group);
 }
 
 size_t wiz_group_focus(const struct wizard *w, size_t group, size_t *out_member)

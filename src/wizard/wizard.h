@@ -105,6 +105,8 @@ size_t wiz_group_count(const struct wizard *w, size_t group);
 const struct wiz_item *wiz_group_item(const struct wizard *w, size_t group, size_t entry);
 /** Bring an entry's members in (drawing each entry); put the focus entry back after. */
 void wiz_group_select(struct wizard *w, size_t group, size_t entry);
+/** Put the focus on a member of an entry (the one the member APIs then speak of). */
+void wiz_group_set_focus(struct wizard *w, size_t group, size_t entry, size_t member);
 /** The entry in focus, and in *out_member the member's index in the group's `members`. */
 size_t wiz_group_focus(const struct wizard *w, size_t group, size_t *out_member);
 
