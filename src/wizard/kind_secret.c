@@ -63,7 +63,7 @@ static void answer_in(struct wizard *w, size_t field, json_t *v, bool draft)
 const struct wiz_kind_ops wiz_kind_secret = {
   .name = "secret",
   .keys = keys,
-  .flags = WIZ_KF_TEXT,
+  .flags = WIZ_KF_TEXT | WIZ_KF_SECRET,
   .parse = parse,
   .answer_out = answer_out,
   .answer_in = answer_in,

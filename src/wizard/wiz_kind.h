@@ -31,6 +31,7 @@ enum wiz_kind_flags {
   WIZ_KF_INERT = 1 << 1,       /* no value of its own: not focused, checked nor answered */
   WIZ_KF_NO_REQUIRED = 1 << 2, /* "required" does not apply (a checkbox uses must_agree) */
   WIZ_KF_TEXT = 1 << 3,        /* edited as text (wiz_set_text) */
+  WIZ_KF_SECRET = 1 << 4,      /* its text is a secret (wiped when freed, never written) */
 };
 
 struct wiz_kind_ops {

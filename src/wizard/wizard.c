@@ -374,7 +374,7 @@ enum wiz_result wiz_set_text(struct wizard *w, size_t field, const char *text)
   const char *old = v->text ? v->text : "";
   bool same = strcmp(old, text ? text : "") == 0 && !v->env;
   wiz_value_clear(v);
-  v->type = f->kind == WIZ_KIND_SECRET ? WIZ_V_SECRET : WIZ_V_TEXT;
+  v->type = wiz_field_ops(f)->flags & WIZ_KF_SECRET ? WIZ_V_SECRET : WIZ_V_TEXT;
   v->text = xstrdup(text ? text : "");
   if (!same)
     changed(w, field);
@@ -383,7 +383,7 @@ enum wiz_result wiz_set_text(struct wizard *w, size_t field, const char *text)
 
 enum wiz_result wiz_set_secret(struct wizard *w, size_t field, const char *secret, const char *env)
 {
-  if (F(w, field)->kind != WIZ_KIND_SECRET)
+  if (!(wiz_field_ops(F(w, field))->flags & WIZ_KF_SECRET))
     return WIZ_E_STATE;
   enum wiz_result rc = wiz_set_text(w, field, secret);
   if (rc == WIZ_OK && env)
