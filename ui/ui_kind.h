@@ -78,6 +78,9 @@ struct ui_kind_ops {
   int (*rows)(struct ui *u, size_t f);
   /* Draw the value at row y in the value column (a bare kind: its block, full width). */
   void (*draw)(struct ui *u, size_t f, int y, bool focus);
+  /* The row, among its value rows, of the part in focus (a group's member), for scrolling;
+   * a kind that has it draws only the rows in the body (it may be called above it). */
+  int (*focus_row)(struct ui *u, size_t f);
   /* A key on the focused field of a step; true when used. Unused: Enter moves on, F5
    * retries a list. */
   bool (*key)(struct ui *u, size_t f, enum ui_req req, int ch);

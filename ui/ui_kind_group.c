@@ -30,6 +30,20 @@ static int rows(struct ui *u, size_t f)
   return r;
 }
 
+static int focus_row(struct ui *u, size_t f)
+{
+  const struct wiz_field *fd = ui_field(u, f);
+  size_t fm = 0;
+  size_t fe = wiz_group_focus(u->w, f, &fm);
+  int r = 0;
+  for (size_t i = 0; i <= fe && i < wiz_group_count(u->w, f); i++) {
+    r++; /* the heading */
+    for (size_t k = 0; k < fd->n_members && !(i == fe && k == fm); k++)
+      r += member_rows(u, fd->members[k]);
+  }
+  return r;
+}
+
 static bool in_body(int y)
 {
   return y >= 3 && y <= LINES - 4;
@@ -118,5 +132,6 @@ static bool key(struct ui *u, size_t f, enum ui_req req, int ch)
 const struct ui_kind_ops ui_kind_group = {
   .rows = rows,
   .draw = draw,
+  .focus_row = focus_row,
   .key = key,
 };

@@ -936,10 +936,16 @@ static void draw_step(struct ui *u)
   for (size_t i = 0; i < n; i++) {
     if (blocks[i].field != focus)
       continue;
-    /* Keep the focused block (and the list under it) in view. */
+    /* Keep the focused block (and the list under it) in view; of a block taller than the
+     * body (a group of many entries), the part in focus. */
     int need_top = blocks[i].y, need_bot = blocks[i].y + blocks[i].h;
-    if (i == 0)
+    const struct ui_kind_ops *fops = ui_kind_ops(FLD(u, focus));
+    if (blocks[i].h > body && fops->focus_row) {
+      need_top = blocks[i].y + blocks[i].label_rows + fops->focus_row(u, focus) - 1;
+      need_bot = need_top + 3;
+    } else if (i == 0) {
       need_top = 0;
+    }
     if (need_bot - u->scroll > body)
       u->scroll = need_bot - body;
     if (need_top < u->scroll)
@@ -975,7 +981,7 @@ static void draw_step(struct ui *u)
     int vy = y + b->label_rows;
     if (focus_here)
       anchor_y = vy;
-    if (vy >= 3 && vy <= LINES - 4)
+    if ((vy >= 3 && vy <= LINES - 4) || ops->focus_row) /* such a kind clips itself */
       draw_value(u, b->field, vy, focus_here && u->mode == M_STEP);
     int my = vy + (ops->rows ? ops->rows(u, b->field) : 1);
     for (int k = 0; k < b->n_msg; k++) {
