@@ -1,6 +1,7 @@
 /* The wizard screens: step frames, lists, help, review, progress and report. */
 #include "ui/ui_wizard.h"
 #include "ui/ui_keys.h"
+#include "ui/ui_kind.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -13,70 +14,50 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#define MIN_COLS 80
-#define MIN_ROWS 24
-#define LABEL_W  24
-
-enum mode { M_STEP, M_LIST, M_NEWNAME, M_HELP, M_CONFIRM, M_PROGRESS, M_REPORT };
-
-struct ui {
-  struct ui_term *t;
-  struct wizard *w;
-  struct ui_wizard_opts *o;
-  const struct wiz_form *form;
-  enum mode mode;
-  enum mode before_help;
-  size_t *cursor; /* per field: the edit position, in characters */
-  bool *reveal;
-  int scroll;
-  /* list overlay */
-  size_t list_field;
-  enum wiz_src list_src;
-  char *map_attr; /* choosing the column of this attribute */
-  wchar_t filter[128];
-  size_t filter_len;
-  size_t sel, top;
-  /* new name */
-  wchar_t newname[128];
-  size_t newname_len;
-  const char *newname_msg;
-  /* report */
-  int report_top;
-  /* Next was pressed while a field's check (a name looked up in Azure) was still running:
-   * the step moves on by itself when the check answers, or shows its message. */
-  bool next_waiting;
-  int report_rows;   /* the report's height when last drawn */
-  int report_bottom; /* the last row the report's findings use */
-  bool finish_ran;
-  char *note; /* a transient line for the status bar */
-  bool note_error;
-  int spin;
-  bool done;
-  enum ui_end end;
-  int cursor_y, cursor_x; /* where the terminal cursor goes, or -1 */
-};
+#define MIN_COLS   80
+#define MIN_ROWS   24
+#define LABEL_W    UI_LABEL_W
+#define ROW_CREATE UI_ROW_CREATE
 
 static const struct wiz_field *FLD(struct ui *u, size_t i)
 {
   return &u->form->fields[i];
 }
 
+const struct wiz_field *ui_field(struct ui *u, size_t f)
+{
+  return FLD(u, f);
+}
+
 static void set_note(struct ui *u, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void set_note(struct ui *u, bool error, const char *fmt, ...)
+static void vset_note(struct ui *u, bool error, const char *fmt, va_list ap)
 {
   free(u->note);
   u->note = NULL;
   if (!fmt)
     return;
   char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
   u->note = xstrdup(n >= 0 ? buf : "");
   u->note_error = error;
+}
+
+static void set_note(struct ui *u, bool error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vset_note(u, error, fmt, ap);
+  va_end(ap);
+}
+
+void ui_note(struct ui *u, bool error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vset_note(u, error, fmt, ap);
+  va_end(ap);
 }
 
 /* ---------- text editing on a field's value, by character ---------- */
@@ -100,7 +81,7 @@ static char *from_wide(const wchar_t *ws)
   return s;
 }
 
-static void edit_text(struct ui *u, size_t f, enum ui_req req, int ch)
+void ui_text_edit(struct ui *u, size_t f, enum ui_req req, int ch)
 {
   const struct wiz_value *v = wiz_value(u->w, f);
   wchar_t buf[1024];
@@ -148,8 +129,9 @@ static void edit_text(struct ui *u, size_t f, enum ui_req req, int ch)
     return;
   }
   char *s = from_wide(buf);
+  bool secret = v->type == WIZ_V_SECRET;
   wiz_set_text(u->w, f, s);
-  if (FLD(u, f)->kind == WIZ_KIND_SECRET)
+  if (secret)
     xfree_secret(s);
   else
     free(s);
@@ -180,30 +162,22 @@ static bool matches(struct ui *u, const struct wiz_item *it)
   return m;
 }
 
-/* The rows of the open list: indexes into the items; SIZE_MAX-1 = "create new". */
-#define ROW_CREATE ((size_t)-2)
-
+/* The rows of the open list: indexes into the items; ROW_CREATE = "create new". */
 static size_t list_rows(struct ui *u, size_t *rows, size_t max)
 {
   size_t n = 0;
   const struct wiz_field *f = FLD(u, u->list_field);
-  if (f->kind == WIZ_KIND_MAPPING && u->list_src == WIZ_SRC_ITEMS) {
-    const struct wiz_list *l = wiz_items(u->w, u->list_field, WIZ_SRC_ITEMS);
+  const struct ui_kind_ops *ops = ui_kind_ops(f);
+  const struct wiz_list *l = wiz_items(u->w, u->list_field, u->list_src);
+  if (ops->list_plain && ops->list_plain(u, u->list_field)) {
     for (size_t i = 0; i < l->n && n < max; i++)
       rows[n++] = i;
     return n;
   }
-  const struct wiz_list *l = wiz_items(u->w, u->list_field, u->list_src);
-  const struct wiz_list *attrs = wiz_items(u->w, u->list_field, WIZ_SRC_ITEMS);
-  const char *want = NULL;
-  if (u->map_attr) {
-    long a = wiz_list_find(attrs, u->map_attr);
-    want = a >= 0 ? wiz_item_attr(&attrs->items[a], "type") : NULL;
-  }
   for (size_t i = 0; i < l->n && n < max; i++) {
     if (!matches(u, &l->items[i]))
       continue;
-    if (u->map_attr && !wiz_types_compatible(want, wiz_item_attr(&l->items[i], "type")))
+    if (ops->list_accepts && !ops->list_accepts(u, u->list_field, &l->items[i]))
       continue;
     rows[n++] = i;
   }
@@ -212,7 +186,7 @@ static size_t list_rows(struct ui *u, size_t *rows, size_t max)
   return n;
 }
 
-static void open_list(struct ui *u, size_t f, enum wiz_src src)
+void ui_list_open(struct ui *u, size_t f, enum wiz_src src)
 {
   u->mode = M_LIST;
   u->list_field = f;
@@ -220,9 +194,9 @@ static void open_list(struct ui *u, size_t f, enum wiz_src src)
   u->filter_len = 0;
   u->filter[0] = L'\0';
   u->sel = u->top = 0;
-  if (src == WIZ_SRC_ITEMS && FLD(u, f)->kind == WIZ_KIND_PICKER) {
+  const struct wiz_value *v = wiz_value(u->w, f);
+  if (src == WIZ_SRC_ITEMS && v->type == WIZ_V_ITEM) {
     /* Start on the chosen item. */
-    const struct wiz_value *v = wiz_value(u->w, f);
     size_t rows[512];
     size_t n = list_rows(u, rows, 512);
     for (size_t i = 0; v->item.id && i < n; i++) {
@@ -234,14 +208,14 @@ static void open_list(struct ui *u, size_t f, enum wiz_src src)
   wiz_refresh(u->w);
 }
 
-static void close_list(struct ui *u)
+void ui_list_close(struct ui *u)
 {
   free(u->map_attr);
   u->map_attr = NULL;
   u->mode = M_STEP;
 }
 
-static void choose_row(struct ui *u)
+void ui_list_choose(struct ui *u)
 {
   size_t rows[512];
   size_t n = list_rows(u, rows, 512);
@@ -256,39 +230,18 @@ static void choose_row(struct ui *u)
     u->newname_msg = NULL;
     return;
   }
-  const struct wiz_item *it = &wiz_items(u->w, f, u->list_src)->items[rows[u->sel]];
-  if (fd->kind == WIZ_KIND_MAPPING && !u->map_attr) {
-    u->map_attr = xstrdup(it->id);
-    u->list_src = WIZ_SRC_COLUMNS;
-    u->sel = u->top = 0;
-    u->filter_len = 0;
-    u->filter[0] = L'\0';
+  const struct ui_kind_ops *ops = ui_kind_ops(fd);
+  if (ops->list_choose)
+    ops->list_choose(u, f, rows[u->sel]);
+}
+
+void ui_list_enter(struct ui *u, size_t f)
+{
+  if (!wiz_enabled(u->w, f)) {
+    set_note(u, true, "%s", wiz_disabled_reason(u->w, f));
     return;
   }
-  if (fd->kind == WIZ_KIND_MAPPING) {
-    wiz_map_set(u->w, f, u->map_attr, it->id);
-    free(u->map_attr);
-    u->map_attr = NULL;
-    u->list_src = WIZ_SRC_ITEMS;
-    u->sel = u->top = 0;
-    return;
-  }
-  if (fd->kind == WIZ_KIND_MULTI) {
-    if (it->invalid_reason)
-      set_note(u, true, "%s: %s", it->label, it->invalid_reason);
-    else
-      wiz_multi_toggle(u->w, f, rows[u->sel]);
-    return;
-  }
-  const char *reason = NULL;
-  if (wiz_pick(u->w, f, rows[u->sel], &reason) == WIZ_E_INVALID) {
-    set_note(u, true, "%s cannot be chosen: %s", it->label, reason);
-    return;
-  }
-  set_note(u, false, NULL);
-  close_list(u);
-  wiz_move_focus(u->w, +1);
-  wiz_refresh(u->w);
+  ui_list_open(u, f, WIZ_SRC_ITEMS);
 }
 
 /* ---------- layout of a step ---------- */
@@ -312,6 +265,16 @@ static int value_w(void)
   return COLS - value_x() - 2;
 }
 
+int ui_value_x(void)
+{
+  return value_x();
+}
+
+int ui_value_w(void)
+{
+  return value_w();
+}
+
 static const char *label_of(const struct wiz_field *f)
 {
   return f->label ? f->label : f->id;
@@ -324,7 +287,7 @@ static void block_message(struct ui *u, struct block *b)
   const char *msg = NULL;
   enum wiz_check c = wiz_check(u->w, f, &msg, NULL);
   const char *text = NULL;
-  if (!wiz_enabled(u->w, f) && FLD(u, f)->kind != WIZ_KIND_READONLY) {
+  if (!wiz_enabled(u->w, f) && wiz_focusable(u->w, f)) {
     text = wiz_disabled_reason(u->w, f);
     b->msg_elem = UI_FIELD_DISABLED;
   } else if (msg && c != WIZ_CHECK_OK && wiz_message_shown(u->w, f)) {
@@ -369,15 +332,16 @@ static size_t layout(struct ui *u, struct block *blocks, size_t max, int *out_to
     b->field = f;
     b->y = y;
     const struct wiz_field *fd = FLD(u, f);
-    if (fd->kind == WIZ_KIND_BANNER) {
-      b->h = ui_wrap(fd->text, COLS - 8, NULL, 0) + 1;
+    const struct ui_kind_ops *ops = ui_kind_ops(fd);
+    if (ops->flags & UI_KF_BARE) {
+      b->h = ops->rows ? ops->rows(u, f) : 1;
       y += b->h;
       continue;
     }
     char *lab = xasprintf("%s%s", label_of(fd), fd->required ? " *" : "");
     b->label_rows = ui_width(lab) > LABEL_W ? 1 : 0;
     free(lab);
-    int value_rows = fd->kind == WIZ_KIND_CHOICE ? (int)fd->n_options : 1;
+    int value_rows = ops->rows ? ops->rows(u, f) : 1;
     block_message(u, b);
     b->h = b->label_rows + value_rows + b->n_msg;
     y += b->h;
@@ -398,6 +362,11 @@ static const char *spinner(struct ui *u)
 {
   static const char *const frames[] = { "|", "/", "-", "\\" };
   return frames[u->spin % 4];
+}
+
+const char *ui_spinner(struct ui *u)
+{
+  return spinner(u);
 }
 
 /* The title bar: what is on screen at the left, then the cloud and the step at the right as
@@ -492,114 +461,90 @@ static void draw_status(struct ui *u)
     ui_put(u->t, LINES - 2, 1, COLS - 2, wiz_status(u->w), UI_ERROR);
 }
 
-static void draw_value(struct ui *u, size_t f, int y, bool focus)
+void ui_text_draw(struct ui *u, size_t f, int y, bool focus, bool masked)
+{
+  struct ui_term *t = u->t;
+  const struct wiz_field *fd = FLD(u, f);
+  int x = value_x(), w = value_w();
+  enum ui_elem box = !wiz_enabled(u->w, f) ? UI_FIELD_DISABLED : focus ? UI_FIELD_FOCUS : UI_FIELD;
+  ui_fill(t, y, x, w, box);
+  const struct wiz_value *v = wiz_value(u->w, f);
+  wchar_t buf[1024];
+  size_t n = to_wide(v->text, buf, 1024);
+  if (masked) {
+    for (size_t i = 0; i < n; i++)
+      buf[i] = L'*';
+    if (v->env)
+      n = 0;
+  }
+  size_t c = u->cursor[f] > n ? n : u->cursor[f];
+  size_t start = c >= (size_t)(w - 1) ? c - (size_t)(w - 2) : 0;
+  if (n == 0 && !focus && (fd->placeholder || v->env)) {
+    char *disp = wiz_display(u->w, f);
+    ui_put(t, y, x + 1, w - 2, v->env ? disp : fd->placeholder, UI_PLACEHOLDER);
+    free(disp);
+  } else {
+    char *s = from_wide(buf + start);
+    ui_put(t, y, x + 1, w - 2, s, box);
+    free(s);
+  }
+  if (focus) {
+    u->cursor_y = y;
+    u->cursor_x = x + 1 + (int)(c - start);
+  }
+  secure_wipe(buf, sizeof(buf));
+}
+
+void ui_list_value(struct ui *u, size_t f, int y, bool focus, const char *shown)
 {
   struct ui_term *t = u->t;
   const struct wiz_field *fd = FLD(u, f);
   int x = value_x(), w = value_w();
   bool enabled = wiz_enabled(u->w, f);
   enum ui_elem box = !enabled ? UI_FIELD_DISABLED : focus ? UI_FIELD_FOCUS : UI_FIELD;
-  char *disp = wiz_display(u->w, f);
-  switch (fd->kind) {
-  case WIZ_KIND_TEXT:
-  case WIZ_KIND_SECRET: {
-    ui_fill(t, y, x, w, box);
-    const struct wiz_value *v = wiz_value(u->w, f);
-    wchar_t buf[1024];
-    size_t n = to_wide(v->text, buf, 1024);
-    if (fd->kind == WIZ_KIND_SECRET && !u->reveal[f]) {
-      for (size_t i = 0; i < n; i++)
-        buf[i] = L'*';
-      if (v->env)
-        n = 0;
-    }
-    size_t c = u->cursor[f] > n ? n : u->cursor[f];
-    size_t start = c >= (size_t)(w - 1) ? c - (size_t)(w - 2) : 0;
-    if (n == 0 && !focus && (fd->placeholder || v->env)) {
-      ui_put(t, y, x + 1, w - 2, v->env ? disp : fd->placeholder, UI_PLACEHOLDER);
-    } else {
-      char *s = from_wide(buf + start);
-      ui_put(t, y, x + 1, w - 2, s, box);
-      free(s);
-    }
-    if (focus) {
-      u->cursor_y = y;
-      u->cursor_x = x + 1 + (int)(c - start);
-    }
-    secure_wipe(buf, sizeof(buf));
-    break;
+  ui_fill(t, y, x, w, box);
+  enum wiz_load_state ls = wiz_load_state(u->w, f, WIZ_SRC_ITEMS);
+  enum ui_elem e = box;
+  if (!*shown) {
+    shown = fd->placeholder ? fd->placeholder : "Select an option";
+    e = enabled ? (focus ? UI_FIELD_FOCUS : UI_PLACEHOLDER) : UI_FIELD_DISABLED;
   }
-  case WIZ_KIND_CHOICE:
-    for (size_t i = 0; i < fd->n_options; i++) {
-      const struct wiz_value *v = wiz_value(u->w, f);
-      bool on = v->text && strcmp(v->text, fd->options[i].id) == 0;
-      char *line = xasprintf("(%s) %s", on ? "*" : " ", fd->options[i].label);
-      ui_put(t, y + (int)i, x, w, line, on && focus ? UI_FIELD_FOCUS : UI_LABEL);
-      free(line);
-    }
-    break;
-  case WIZ_KIND_CHECKBOX: {
-    const struct wiz_value *v = wiz_value(u->w, f);
-    char *line = xasprintf("[%s] %s", v->b ? "x" : " ", fd->text);
-    ui_put(t, y, x, w, line, focus ? UI_FIELD_FOCUS : UI_LABEL);
-    free(line);
-    break;
+  ui_put(t, y, x + 1, w - 14, shown, e);
+  if (ls == WIZ_LOAD_LOADING) {
+    char *l = xasprintf("%s Loading...", spinner(u));
+    ui_put(t, y, x + w - 13, 12, l, box);
+    free(l);
+  } else if (ls == WIZ_LOAD_FAILED) {
+    ui_put(t, y, x + w - 13, 12, "! not loaded", box == UI_FIELD_FOCUS ? box : UI_ERROR);
   }
-  case WIZ_KIND_PICKER:
-  case WIZ_KIND_MULTI:
-  case WIZ_KIND_MAPPING: {
-    ui_fill(t, y, x, w, box);
-    enum wiz_load_state ls = wiz_load_state(u->w, f, WIZ_SRC_ITEMS);
-    const char *shown = disp;
-    enum ui_elem e = box;
-    char *tmp = NULL;
-    if (!*disp) {
-      shown = fd->placeholder ? fd->placeholder : "Select an option";
-      e = enabled ? (focus ? UI_FIELD_FOCUS : UI_PLACEHOLDER) : UI_FIELD_DISABLED;
-    }
-    if (fd->kind == WIZ_KIND_MULTI && *disp) {
-      tmp = xasprintf("%zu selected: %s", wiz_value(u->w, f)->n_list, disp);
-      shown = tmp;
-    }
-    ui_put(t, y, x + 1, w - 14, shown, e);
-    if (ls == WIZ_LOAD_LOADING) {
-      char *l = xasprintf("%s Loading...", spinner(u));
-      ui_put(t, y, x + w - 13, 12, l, box);
-      free(l);
-    } else if (ls == WIZ_LOAD_FAILED) {
-      ui_put(t, y, x + w - 13, 12, "! not loaded", box == UI_FIELD_FOCUS ? box : UI_ERROR);
-    }
-    ui_put(t, y, x + w - 1, 1, ui_glyph(t, UI_G_DOWN), box);
-    free(tmp);
-    break;
-  }
-  case WIZ_KIND_READONLY:
-    ui_put(t, y, x, w, *disp ? disp : "-", UI_LABEL);
-    break;
-  case WIZ_KIND_BANNER:
-    break;
-  }
-  free(disp);
+  ui_put(t, y, x + w - 1, 1, ui_glyph(t, UI_G_DOWN), box);
 }
 
-/* An item's row in a list: its label, then why it is refused or its detail. */
+static void draw_value(struct ui *u, size_t f, int y, bool focus)
+{
+  const struct ui_kind_ops *ops = ui_kind_ops(FLD(u, f));
+  if (ops->draw)
+    ops->draw(u, f, y, focus);
+}
+
+void ui_item_text(const struct wiz_item *it, struct strbuf *sb)
+{
+  strbuf_puts(sb, it->label);
+  if (it->invalid_reason)
+    strbuf_printf(sb, "  (refused: %s)", it->invalid_reason);
+  else if (it->detail && strcmp(it->detail, it->label) != 0)
+    strbuf_printf(sb, "  %s", it->detail);
+}
+
+/* An item's row in the open list: the kind's, else its label and why it is refused or its
+ * detail. */
 static void item_line(struct ui *u, const struct wiz_item *it, struct strbuf *sb)
 {
-  size_t f = u->list_field;
-  const struct wiz_field *fd = FLD(u, f);
-  if (fd->kind == WIZ_KIND_MULTI)
-    strbuf_printf(sb, "[%s] ", wiz_multi_has(u->w, f, it->id) ? "x" : " ");
-  if (fd->kind == WIZ_KIND_MAPPING && !u->map_attr) {
-    const char *col = wiz_map_get(u->w, f, it->id);
-    const char *type = wiz_item_attr(it, "type");
-    strbuf_printf(sb, "%-20s %-8s -> %s", it->label, type ? type : "", col ? col : "(not mapped)");
-  } else {
-    strbuf_puts(sb, it->label);
-    if (it->invalid_reason)
-      strbuf_printf(sb, "  (refused: %s)", it->invalid_reason);
-    else if (it->detail && strcmp(it->detail, it->label) != 0)
-      strbuf_printf(sb, "  %s", it->detail);
-  }
+  const struct ui_kind_ops *ops = ui_kind_ops(FLD(u, u->list_field));
+  if (ops->list_line)
+    ops->list_line(u, u->list_field, it, sb);
+  else
+    ui_item_text(it, sb);
 }
 
 static void draw_list(struct ui *u, int anchor_y)
@@ -618,12 +563,14 @@ static void draw_list(struct ui *u, int anchor_y)
     h = body_bot - body_top + 1;
   }
   ui_box(t, y, x, h, w, UI_BOX);
-  char *title =
-      u->map_attr ? xasprintf(" Column for %s ", u->map_attr) : xasprintf(" %s ", label_of(fd));
+  const struct ui_kind_ops *ops = ui_kind_ops(fd);
+  char *kt = ops->list_title ? ops->list_title(u, f) : NULL;
+  char *title = xasprintf(" %s ", kt ? kt : label_of(fd));
+  free(kt);
   ui_put(t, y, x + 2, w - 4, title, UI_BOX);
   free(title);
   int row = y + 1;
-  if (fd->kind != WIZ_KIND_MAPPING || u->map_attr) {
+  if (!ops->list_plain || !ops->list_plain(u, f)) {
     char *flt = from_wide(u->filter);
     char *line = xasprintf("Filter: %s", flt);
     ui_put(t, row, x + 2, w - 4, line, UI_BOX);
@@ -801,7 +748,7 @@ static void draw_review(struct ui *u)
     for (size_t i = 0; i < st->n_fields; i++) {
       size_t f = st->fields[i];
       const struct wiz_field *fd = FLD(u, f);
-      if (!wiz_visible(u->w, f) || fd->kind == WIZ_KIND_BANNER)
+      if (!wiz_visible(u->w, f) || (ui_kind_ops(fd)->flags & UI_KF_BARE))
         continue;
       char *disp = wiz_display(u->w, f);
       const char *msg = NULL;
@@ -989,10 +936,16 @@ static void draw_step(struct ui *u)
   for (size_t i = 0; i < n; i++) {
     if (blocks[i].field != focus)
       continue;
-    /* Keep the focused block (and the list under it) in view. */
+    /* Keep the focused block (and the list under it) in view; of a block taller than the
+     * body (a group of many entries), the part in focus. */
     int need_top = blocks[i].y, need_bot = blocks[i].y + blocks[i].h;
-    if (i == 0)
+    const struct ui_kind_ops *fops = ui_kind_ops(FLD(u, focus));
+    if (blocks[i].h > body && fops->focus_row) {
+      need_top = blocks[i].y + blocks[i].label_rows + fops->focus_row(u, focus) - 1;
+      need_bot = need_top + 3;
+    } else if (i == 0) {
       need_top = 0;
+    }
     if (need_bot - u->scroll > body)
       u->scroll = need_bot - body;
     if (need_top < u->scroll)
@@ -1005,24 +958,16 @@ static void draw_step(struct ui *u)
     free(help[i]);
   }
   int anchor_y = 3;
+  u->anchor_y = -1;
   for (size_t i = 0; i < n; i++) {
     struct block *b = &blocks[i];
     const struct wiz_field *fd = FLD(u, b->field);
     int y = 3 + b->y - u->scroll;
     bool focus_here = b->field == focus;
-    if (fd->kind == WIZ_KIND_BANNER) {
-      char *lines[16];
-      int m = ui_wrap(fd->text, COLS - 8, lines, 16);
-      bool warn = fd->style && strcmp(fd->style, "warning") == 0;
-      for (int k = 0; k < m && k < 16; k++) {
-        if (y + k >= 3 && y + k <= LINES - 4) {
-          if (k == 0)
-            ui_put(t, y, 2, 2, ui_glyph(t, warn ? UI_G_WARN : UI_G_INFO),
-                   warn ? UI_WARNING : UI_INFO);
-          ui_put(t, y + k, 5, COLS - 8, lines[k], warn ? UI_WARNING : UI_INFO);
-        }
-        free(lines[k]);
-      }
+    const struct ui_kind_ops *ops = ui_kind_ops(fd);
+    if (ops->flags & UI_KF_BARE) {
+      if (ops->draw)
+        ops->draw(u, b->field, y, false);
       continue;
     }
     char *lab = xasprintf("%s%s", label_of(fd), fd->required ? " *" : "");
@@ -1036,15 +981,17 @@ static void draw_step(struct ui *u)
     int vy = y + b->label_rows;
     if (focus_here)
       anchor_y = vy;
-    if (vy >= 3 && vy <= LINES - 4)
+    if ((vy >= 3 && vy <= LINES - 4) || ops->focus_row) /* such a kind clips itself */
       draw_value(u, b->field, vy, focus_here && u->mode == M_STEP);
-    int my = vy + (fd->kind == WIZ_KIND_CHOICE ? (int)fd->n_options : 1);
+    int my = vy + (ops->rows ? ops->rows(u, b->field) : 1);
     for (int k = 0; k < b->n_msg; k++) {
       if (my + k >= 3 && my + k <= LINES - 4)
         ui_put(t, my + k, value_x(), value_w(), b->msg[k], b->msg_elem);
     }
   }
   free_blocks(blocks, n);
+  if (u->anchor_y >= 0)
+    anchor_y = u->anchor_y;
   if (u->mode == M_LIST)
     draw_list(u, anchor_y);
   else if (u->mode == M_NEWNAME)
@@ -1066,13 +1013,11 @@ static void draw(struct ui *u)
       u->o->action ? NULL : xasprintf("Step %zu of %zu", wiz_step(u->w) + 1, wiz_step_count(u->w));
   draw_frame(u, u->o->cloud, step);
   free(step);
-  enum mode m = u->mode == M_HELP ? u->before_help : u->mode;
+  enum ui_mode m = u->mode == M_HELP ? u->before_help : u->mode;
   static const char *const keys_step[] = { "F10/^N", "Next",  "F8/^B",  "Back",  "F2/^S",
                                            "Draft",  "F9/^X", "Cancel", "F1/^G", "Help" };
   static const char *const keys_list[] = { "Enter", "Choose", "Esc/Tab", "Leave",
                                            "F5/^R", "Retry",  "type",    "to filter" };
-  static const char *const keys_multi[] = { "Space",   "Select", "F7/^E", "All/none",
-                                            "Esc/Tab", "Done",   "F5/^R", "Retry" };
   static const char *const keys_progress[] = { "F9/^X", "Cancel" };
   static const char *const keys_confirm[] = { "y", "Yes, cancel", "d", "Save draft and quit",
                                               "n", "No" };
@@ -1104,8 +1049,9 @@ static void draw(struct ui *u)
     }
   } else {
     draw_step(u);
-    if (m == M_LIST && FLD(u, u->list_field)->kind == WIZ_KIND_MULTI)
-      draw_keybar(u, keys_multi, 4);
+    const struct ui_kind_ops *lops = ui_kind_ops(FLD(u, u->list_field));
+    if (m == M_LIST && lops->list_keys)
+      draw_keybar(u, lops->list_keys, lops->n_list_keys);
     else if (m == M_LIST || m == M_NEWNAME)
       draw_keybar(u, keys_list, 4);
     else if (m == M_CONFIRM)
@@ -1185,26 +1131,21 @@ static void next_step(struct ui *u)
 
 /* ---------- keys ---------- */
 
-static void key_list(struct ui *u, enum ui_req req, int ch)
+void ui_list_key(struct ui *u, enum ui_req req, int ch)
 {
   size_t f = u->list_field;
   size_t rows[512];
   size_t n = list_rows(u, rows, 512);
-  const struct wiz_field *fd = FLD(u, f);
+  const struct ui_kind_ops *ops = ui_kind_ops(FLD(u, f));
+  if (ops->list_key && ops->list_key(u, f, req, ch))
+    return;
   switch (req) {
   case REQ_CLOSE:
-    if (u->map_attr) {
-      free(u->map_attr);
-      u->map_attr = NULL;
-      u->list_src = WIZ_SRC_ITEMS;
-      u->sel = u->top = 0;
-    } else {
-      close_list(u);
-    }
+    ui_list_close(u);
     break;
   case REQ_NEXT_FIELD:
     if (ch == '\t') {
-      close_list(u);
+      ui_list_close(u);
       wiz_move_focus(u->w, +1);
     } else if (u->sel + 1 < n) {
       u->sel++;
@@ -1212,7 +1153,7 @@ static void key_list(struct ui *u, enum ui_req req, int ch)
     break;
   case REQ_PREV_FIELD:
     if (ch == KEY_BTAB) {
-      close_list(u);
+      ui_list_close(u);
       wiz_move_focus(u->w, -1);
     } else if (u->sel > 0) {
       u->sel--;
@@ -1225,15 +1166,10 @@ static void key_list(struct ui *u, enum ui_req req, int ch)
     u->sel = u->sel > 10 ? u->sel - 10 : 0;
     break;
   case REQ_ENTER:
-    if (fd->kind == WIZ_KIND_MULTI)
-      close_list(u);
-    else
-      choose_row(u);
+    ui_list_choose(u);
     break;
   case REQ_CHAR:
-    if (ch == ' ' && fd->kind == WIZ_KIND_MULTI) {
-      choose_row(u);
-    } else if (u->filter_len + 1 < 128) {
+    if (u->filter_len + 1 < 128) {
       u->filter[u->filter_len++] = (wchar_t)ch;
       u->filter[u->filter_len] = L'\0';
       u->sel = u->top = 0;
@@ -1247,13 +1183,6 @@ static void key_list(struct ui *u, enum ui_req req, int ch)
     break;
   case REQ_RETRY:
     wiz_retry(u->w, f);
-    break;
-  case REQ_ALL:
-    if (fd->kind == WIZ_KIND_MULTI) {
-      const struct wiz_list *l = wiz_items(u->w, f, WIZ_SRC_ITEMS);
-      bool all = wiz_value(u->w, f)->n_list > 0 && wiz_value(u->w, f)->n_list >= l->n;
-      wiz_multi_all(u->w, f, !all);
-    }
     break;
   default:
     break;
@@ -1274,7 +1203,7 @@ static void key_newname(struct ui *u, enum ui_req req, int ch)
     char *name = from_wide(u->newname);
     const char *msg = NULL;
     if (wiz_pick_new(u->w, u->list_field, name, &msg) == WIZ_OK) {
-      close_list(u);
+      ui_list_close(u);
       wiz_move_focus(u->w, +1);
     } else {
       u->newname_msg = msg;
@@ -1283,90 +1212,32 @@ static void key_newname(struct ui *u, enum ui_req req, int ch)
   }
 }
 
-static void key_step(struct ui *u, enum ui_req req, int ch, bool is_code)
+static void key_step(struct ui *u, enum ui_req req, int ch)
 {
   size_t f = wiz_focus(u->w);
-  bool has_f = f < u->form->n_fields;
-  const struct wiz_field *fd = has_f ? FLD(u, f) : NULL;
-  bool texty = fd && (fd->kind == WIZ_KIND_TEXT || fd->kind == WIZ_KIND_SECRET);
+  const struct wiz_field *fd = f < u->form->n_fields ? FLD(u, f) : NULL;
   set_note(u, false, NULL);
-  switch (req) {
-  case REQ_NEXT_FIELD:
+  if (req == REQ_NEXT_FIELD) {
     if (!wiz_move_focus(u->w, +1) && ch == '\t')
       wiz_touch(u->w, f);
-    break;
-  case REQ_PREV_FIELD:
+    return;
+  }
+  if (req == REQ_PREV_FIELD) {
     wiz_move_focus(u->w, -1);
-    break;
-  case REQ_ENTER:
-    if (!fd)
-      break;
-    if (fd->kind == WIZ_KIND_PICKER || fd->kind == WIZ_KIND_MULTI || fd->kind == WIZ_KIND_MAPPING) {
-      if (!wiz_enabled(u->w, f)) {
-        set_note(u, true, "%s", wiz_disabled_reason(u->w, f));
-        break;
-      }
-      open_list(u, f, WIZ_SRC_ITEMS);
-      break;
-    }
-    if (fd->kind == WIZ_KIND_CHECKBOX) {
-      wiz_set_bool(u->w, f, !wiz_value(u->w, f)->b);
-      break;
-    }
+    return;
+  }
+  if (!fd)
+    return;
+  const struct ui_kind_ops *ops = ui_kind_ops(fd);
+  if (ops->key && ops->key(u, f, req, ch))
+    return;
+  if (req == REQ_ENTER) {
     wiz_touch(u->w, f);
     if (!wiz_move_focus(u->w, +1))
       next_step(u);
-    break;
-  case REQ_CHAR:
-    if (!fd)
-      break;
-    if (texty) {
-      edit_text(u, f, REQ_CHAR, ch);
-    } else if (ch == ' ' && fd->kind == WIZ_KIND_CHECKBOX) {
-      wiz_set_bool(u->w, f, !wiz_value(u->w, f)->b);
-    } else if (ch == ' ' && fd->kind == WIZ_KIND_CHOICE) {
-      key_step(u, REQ_RIGHT, 0, true);
-    } else if ((fd->kind == WIZ_KIND_PICKER || fd->kind == WIZ_KIND_MULTI) && ch != ' ' &&
-               wiz_enabled(u->w, f)) {
-      open_list(u, f, WIZ_SRC_ITEMS); /* typing on a picker filters its list */
-      key_list(u, REQ_CHAR, ch);
-    }
-    break;
-  case REQ_LEFT:
-  case REQ_RIGHT:
-    if (texty) {
-      edit_text(u, f, req, 0);
-    } else if (fd && fd->kind == WIZ_KIND_CHOICE) {
-      const char *cur = wiz_value(u->w, f)->text;
-      size_t k = 0;
-      while (k < fd->n_options && cur && strcmp(fd->options[k].id, cur) != 0)
-        k++;
-      k = req == REQ_RIGHT ? (k + 1) % fd->n_options : (k + fd->n_options - 1) % fd->n_options;
-      wiz_set_choice(u->w, f, fd->options[k].id);
-    }
-    break;
-  case REQ_HOME:
-  case REQ_END:
-  case REQ_BACKSPACE:
-  case REQ_DELETE:
-  case REQ_KILL:
-    if (texty)
-      edit_text(u, f, req, 0);
-    else if (fd && req == REQ_KILL && (fd->kind == WIZ_KIND_PICKER || fd->kind == WIZ_KIND_MULTI))
-      wiz_clear(u->w, f);
-    break;
-  case REQ_REVEAL:
-    if (fd && fd->kind == WIZ_KIND_SECRET)
-      u->reveal[f] = !u->reveal[f];
-    break;
-  case REQ_RETRY:
-    if (fd)
-      wiz_retry(u->w, f);
-    break;
-  default:
-    break;
+  } else if (req == REQ_RETRY) {
+    wiz_retry(u->w, f);
   }
-  (void)is_code;
 }
 
 static void key_review(struct ui *u, enum ui_req req, int ch)
@@ -1479,12 +1350,12 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
     return;
   case REQ_NEXT_STEP:
     if (u->mode == M_LIST || u->mode == M_NEWNAME)
-      close_list(u);
+      ui_list_close(u);
     next_step(u);
     return;
   case REQ_PREV_STEP:
     if (u->mode == M_LIST || u->mode == M_NEWNAME)
-      close_list(u);
+      ui_list_close(u);
     set_note(u, false, NULL);
     if (wiz_back(u->w) == WIZ_OK)
       u->scroll = 0;
@@ -1493,13 +1364,13 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
     break;
   }
   if (u->mode == M_LIST)
-    key_list(u, req, ch);
+    ui_list_key(u, req, ch);
   else if (u->mode == M_NEWNAME)
     key_newname(u, req, ch);
   else if (wiz_on_review(u->w))
     key_review(u, req, ch);
   else
-    key_step(u, req, ch, ev->is_code);
+    key_step(u, req, ch);
 }
 
 static bool animating(struct ui *u)

@@ -113,9 +113,13 @@ void wiz_value_clear(struct wiz_value *v)
     free(v->text);
   free(v->env);
   wiz_item_done(&v->item);
-  for (size_t i = 0; i < v->n_list; i++)
+  for (size_t i = 0; i < v->n_list; i++) {
     wiz_item_done(&v->list[i]);
+    if (v->entries)
+      wiz_answers_delete(v->entries[i]);
+  }
   free(v->list);
+  free(v->entries);
   for (size_t i = 0; i < v->n_pairs; i++) {
     free(v->pairs[i].key);
     free(v->pairs[i].value);
@@ -137,6 +141,14 @@ void wiz_value_copy(struct wiz_value *dst, const struct wiz_value *src)
     for (size_t i = 0; i < src->n_list; i++)
       wiz_item_copy(&dst->list[i], &src->list[i]);
     dst->n_list = src->n_list;
+    if (src->entries) {
+      dst->entries = xcalloc(src->n_list, sizeof(*dst->entries));
+      for (size_t i = 0; i < src->n_list; i++) {
+        dst->entries[i] = wiz_answers_new();
+        for (size_t k = 0; src->entries[i] && k < src->entries[i]->n; k++)
+          wiz_answers_put(dst->entries[i], src->entries[i]->e[k].id, &src->entries[i]->e[k].v);
+      }
+    }
   }
   if (src->n_pairs) {
     dst->pairs = xcalloc(src->n_pairs, sizeof(*dst->pairs));
@@ -161,6 +173,7 @@ bool wiz_value_is_set(const struct wiz_value *v)
   case WIZ_V_ITEM:
     return v->item.id != NULL;
   case WIZ_V_LIST:
+  case WIZ_V_GROUP:
     return v->n_list > 0;
   case WIZ_V_MAP:
     return v->n_pairs > 0;
@@ -237,4 +250,15 @@ const char *wiz_answers_secret(const struct wiz_answers *a, const char *id)
 {
   const struct wiz_value *v = wiz_answers_get(a, id);
   return v && v->type == WIZ_V_SECRET ? v->text : NULL;
+}
+
+size_t wiz_answers_group(const struct wiz_answers *a, const char *id,
+                         const struct wiz_item **out_items, struct wiz_answers *const **out_entries)
+{
+  const struct wiz_value *v = wiz_answers_get(a, id);
+  if (!v || v->type != WIZ_V_GROUP || !v->entries)
+    return 0;
+  *out_items = v->list;
+  *out_entries = v->entries;
+  return v->n_list;
 }

@@ -61,7 +61,10 @@ enum wiz_vtype {
   WIZ_V_ITEM,   /* picker */
   WIZ_V_LIST,   /* multi-select: the chosen items */
   WIZ_V_MAP,    /* mapping: attribute -> column */
+  WIZ_V_GROUP,  /* repeated group: one entry per item (list), its members' answers (entries) */
 };
+
+struct wiz_answers;
 
 struct wiz_pair {
   char *key;
@@ -78,6 +81,7 @@ struct wiz_value {
   size_t n_list;
   struct wiz_pair *pairs;
   size_t n_pairs;
+  struct wiz_answers **entries; /* group: entries[i] answers for list[i], by member id */
 };
 
 void wiz_value_clear(struct wiz_value *v); /* wipes a secret; leaves WIZ_V_NONE */
@@ -103,6 +107,11 @@ const char *wiz_answers_text(const struct wiz_answers *a, const char *id);
 /** A picker's chosen item, or NULL. */
 const struct wiz_item *wiz_answers_item(const struct wiz_answers *a, const char *id);
 bool wiz_answers_bool(const struct wiz_answers *a, const char *id, bool dflt);
+/** A group's entries: their items in *out_items, their members' answers in *out_entries;
+ * returns how many (0 when the field is no group or has no entry). */
+size_t wiz_answers_group(const struct wiz_answers *a, const char *id,
+                         const struct wiz_item **out_items,
+                         struct wiz_answers *const **out_entries);
 /** The secret's value, for the host's action only; NULL when none. */
 const char *wiz_answers_secret(const struct wiz_answers *a, const char *id);
 

@@ -1,6 +1,7 @@
 /* The form loader: JSON -> struct wiz_form, refusing anything the schema does not allow. */
 #include "wizard/form.h"
 #include "wizard/wiz_host.h"
+#include "wizard/wiz_kind.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -12,31 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "text",     "secret",  "choice", "picker",  "multi",
-                                          "checkbox", "mapping", "banner", "readonly" };
-
 const char *wiz_kind_name(enum wiz_kind k)
 {
-  return (size_t)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
+  const struct wiz_kind_ops *ops = wiz_kind_ops(k);
+  return ops ? ops->name : "?";
 }
 
-/* Keys each kind allows besides the common ones. */
 static const char *const common_keys[] = { "id",           "kind",    "label",      "help",
                                            "required",     "rules",   "depends_on", "visible_when",
                                            "enabled_when", "comment", NULL };
-static const char *const kind_keys[][8] = {
-  [WIZ_KIND_TEXT] = { "placeholder", "max_length", "default", "default_value", NULL },
-  [WIZ_KIND_SECRET] = { "env_hint", NULL },
-  [WIZ_KIND_CHOICE] = { "options", "default", NULL },
-  [WIZ_KIND_PICKER] = { "source", "source_args", "create_new", "default", "placeholder", NULL },
-  [WIZ_KIND_MULTI] = { "source", "source_args", NULL },
-  [WIZ_KIND_CHECKBOX] = { "text", "default", NULL },
-  [WIZ_KIND_MAPPING] = { "source", "columns_source", "source_args", NULL },
-  [WIZ_KIND_BANNER] = { "text", "style", NULL },
-  [WIZ_KIND_READONLY] = { "from", NULL },
-};
 
-struct loader {
+struct wiz_loader {
   const char *file;
   const struct wiz_decl *decl;
   struct strbuf path;
@@ -47,9 +34,9 @@ struct loader {
   json_t *all_ids; /* every field id of the file (a pre-pass), to tell "later" from "missing" */
 };
 
-static void failf(struct loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void failf(struct wiz_loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void failf(struct loader *L, const char *fmt, ...)
+static void failf(struct wiz_loader *L, const char *fmt, ...)
 {
   if (L->failed)
     return;
@@ -67,7 +54,7 @@ static void failf(struct loader *L, const char *fmt, ...)
 }
 
 /* Path handling: push appends ".key" or "[i]", pop restores the length. */
-static size_t push_key(struct loader *L, const char *key)
+static size_t push_key(struct wiz_loader *L, const char *key)
 {
   size_t len = L->path.len;
   if (len)
@@ -76,14 +63,14 @@ static size_t push_key(struct loader *L, const char *key)
   return len;
 }
 
-static size_t push_index(struct loader *L, size_t i)
+static size_t push_index(struct wiz_loader *L, size_t i)
 {
   size_t len = L->path.len;
   strbuf_printf(&L->path, "[%zu]", i);
   return len;
 }
 
-static void pop(struct loader *L, size_t len)
+static void pop(struct wiz_loader *L, size_t len)
 {
   L->path.len = len;
   L->path.buf[len] = '\0';
@@ -99,7 +86,8 @@ static bool in_list(const char *const *list, const char *key)
 }
 
 /* Refuse any key of `obj` not in one of the lists. */
-static void check_keys(struct loader *L, json_t *obj, const char *const *a, const char *const *b)
+static void check_keys(struct wiz_loader *L, json_t *obj, const char *const *a,
+                       const char *const *b)
 {
   const char *key;
   json_t *val;
@@ -116,7 +104,7 @@ static void check_keys(struct loader *L, json_t *obj, const char *const *a, cons
 }
 
 /* A string member: required or optional; NULL when absent (or on failure). */
-static char *get_str(struct loader *L, json_t *obj, const char *key, bool required)
+static char *get_str(struct wiz_loader *L, json_t *obj, const char *key, bool required)
 {
   json_t *v = json_object_get(obj, key);
   if (!v) {
@@ -133,7 +121,7 @@ static char *get_str(struct loader *L, json_t *obj, const char *key, bool requir
   return xstrdup(json_string_value(v));
 }
 
-static bool get_bool(struct loader *L, json_t *obj, const char *key, bool dflt)
+static bool get_bool(struct wiz_loader *L, json_t *obj, const char *key, bool dflt)
 {
   json_t *v = json_object_get(obj, key);
   if (!v)
@@ -159,9 +147,15 @@ static bool valid_id(const char *s)
 }
 
 /* A reference to a field defined earlier; returns its index or (size_t)-1. */
-static size_t field_ref(struct loader *L, const char *id, size_t self)
+static size_t field_ref(struct wiz_loader *L, const char *id, size_t self)
 {
   long i = wiz_form_field_index(L->form, id);
+  if (i >= 0 && (size_t)i < self && L->form->fields[i].parent != WIZ_NO_FIELD &&
+      L->form->fields[i].parent != L->form->fields[self].parent) {
+    failf(L, "\"%s\" belongs to the group \"%s\": only its fellow members may refer to it", id,
+          L->form->fields[L->form->fields[i].parent].id);
+    return (size_t)-1;
+  }
   if (i < 0 || (size_t)i >= self) {
     if (i >= 0 || json_object_get(L->all_ids, id))
       failf(L, "\"%s\" must be defined before the field that refers to it", id);
@@ -172,7 +166,8 @@ static size_t field_ref(struct loader *L, const char *id, size_t self)
   return (size_t)i;
 }
 
-static size_t *field_refs(struct loader *L, json_t *arr, const char *key, size_t self, size_t *n)
+static size_t *field_refs(struct wiz_loader *L, json_t *arr, const char *key, size_t self,
+                          size_t *n)
 {
   *n = 0;
   if (!arr)
@@ -197,7 +192,7 @@ static size_t *field_refs(struct loader *L, json_t *arr, const char *key, size_t
   return out;
 }
 
-static void parse_cond(struct loader *L, json_t *c, size_t self, struct wiz_cond *out)
+static void parse_cond(struct wiz_loader *L, json_t *c, size_t self, struct wiz_cond *out)
 {
   static const char *const keys[] = { "field", "set", "equals", "not_equals", NULL };
   if (!json_is_object(c)) {
@@ -237,7 +232,7 @@ static void parse_cond(struct loader *L, json_t *c, size_t self, struct wiz_cond
     failf(L, "the value compared must be a string or a boolean");
 }
 
-static struct wiz_cond *parse_conds(struct loader *L, json_t *obj, const char *key, size_t self,
+static struct wiz_cond *parse_conds(struct wiz_loader *L, json_t *obj, const char *key, size_t self,
                                     size_t *n)
 {
   *n = 0;
@@ -260,7 +255,7 @@ static struct wiz_cond *parse_conds(struct loader *L, json_t *obj, const char *k
   return out;
 }
 
-static void parse_rules(struct loader *L, json_t *obj, struct wiz_field *f)
+static void parse_rules(struct wiz_loader *L, json_t *obj, struct wiz_field *f)
 {
   json_t *arr = json_object_get(obj, "rules");
   if (!arr)
@@ -290,7 +285,7 @@ static void parse_rules(struct loader *L, json_t *obj, struct wiz_field *f)
   pop(L, m);
 }
 
-static char *declared(struct loader *L, json_t *obj, const char *key, const char *const *names,
+static char *declared(struct wiz_loader *L, json_t *obj, const char *key, const char *const *names,
                       const char *what, bool required)
 {
   char *s = get_str(L, obj, key, required);
@@ -302,61 +297,79 @@ static char *declared(struct loader *L, json_t *obj, const char *key, const char
   return s;
 }
 
-static void parse_options(struct loader *L, json_t *obj, struct wiz_field *f)
+/* ---------- the loader's helpers for the kinds' parse ops (wiz_kind.h) ---------- */
+
+void wiz_loader_fail(struct wiz_loader *L, const char *fmt, ...)
 {
-  static const char *const keys[] = { "id", "label", "help", "comment", NULL };
-  json_t *arr = json_object_get(obj, "options");
-  if (!arr || !json_is_array(arr) || json_array_size(arr) == 0) {
-    failf(L, "a choice needs \"options\": a non-empty array");
+  if (L->failed)
     return;
-  }
-  size_t m = push_key(L, "options");
-  f->options = xcalloc(json_array_size(arr), sizeof(*f->options));
-  for (size_t i = 0; i < json_array_size(arr) && !L->failed; i++) {
-    size_t mi = push_index(L, i);
-    json_t *o = json_array_get(arr, i);
-    if (!json_is_object(o)) {
-      failf(L, "an option is an object {\"id\", \"label\"}");
-    } else {
-      check_keys(L, o, keys, NULL);
-      struct wiz_option *opt = &f->options[f->n_options++];
-      opt->id = get_str(L, o, "id", true);
-      opt->label = get_str(L, o, "label", true);
-      opt->help = get_str(L, o, "help", false);
-    }
-    pop(L, mi);
-  }
-  pop(L, m);
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  failf(L, "%s", n >= 0 ? buf : "");
 }
 
-static void parse_default(struct loader *L, json_t *obj, struct wiz_field *f)
+bool wiz_loader_failed(const struct wiz_loader *L)
+{
+  return L->failed;
+}
+
+size_t wiz_loader_push(struct wiz_loader *L, const char *key)
+{
+  return push_key(L, key);
+}
+
+size_t wiz_loader_push_index(struct wiz_loader *L, size_t i)
+{
+  return push_index(L, i);
+}
+
+void wiz_loader_pop(struct wiz_loader *L, size_t len)
+{
+  pop(L, len);
+}
+
+void wiz_loader_check_keys(struct wiz_loader *L, json_t *obj, const char *const *keys)
+{
+  check_keys(L, obj, keys, NULL);
+}
+
+char *wiz_loader_str(struct wiz_loader *L, json_t *obj, const char *key, bool required)
+{
+  return get_str(L, obj, key, required);
+}
+
+char *wiz_loader_source(struct wiz_loader *L, json_t *obj, const char *key, bool required)
+{
+  return declared(L, obj, key, L->decl ? L->decl->sources : NULL, "source", required);
+}
+
+size_t wiz_loader_ref(struct wiz_loader *L, const char *id, size_t self)
+{
+  return field_ref(L, id, self);
+}
+
+struct wiz_form *wiz_loader_form(struct wiz_loader *L)
+{
+  return L->form;
+}
+
+void wiz_loader_default_text(struct wiz_loader *L, json_t *obj, struct wiz_field *f)
 {
   json_t *d = json_object_get(obj, "default");
-  f->default_bool = -1;
   if (!d)
     return;
   size_t m = push_key(L, "default");
-  if (f->kind == WIZ_KIND_CHECKBOX) {
-    if (!json_is_boolean(d))
-      failf(L, "must be true or false");
-    else
-      f->default_bool = json_is_true(d);
-  } else if (!json_is_string(d)) {
+  if (!json_is_string(d))
     failf(L, "must be a string");
-  } else {
+  else
     f->default_text = xstrdup(json_string_value(d));
-    if (f->kind == WIZ_KIND_CHOICE) {
-      bool found = false;
-      for (size_t i = 0; i < f->n_options; i++)
-        found = found || strcmp(f->options[i].id, f->default_text) == 0;
-      if (!found)
-        failf(L, "\"%s\" is not one of the options", f->default_text);
-    }
-  }
   pop(L, m);
 }
 
-static void parse_field(struct loader *L, json_t *obj, size_t step)
+static void parse_field(struct wiz_loader *L, json_t *obj, size_t step, size_t parent)
 {
   if (!json_is_object(obj)) {
     failf(L, "a field is an object");
@@ -369,6 +382,8 @@ static void parse_field(struct loader *L, json_t *obj, size_t step)
   memset(f, 0, sizeof(*f));
   f->default_bool = -1;
   f->step = step;
+  f->parent = parent;
+  f->from_field = WIZ_NO_FIELD;
   f->id = get_str(L, obj, "id", true);
   if (L->failed)
     return;
@@ -392,10 +407,8 @@ static void parse_field(struct loader *L, json_t *obj, size_t step)
     free(kind);
     return;
   }
-  size_t k = 0;
-  while (k < sizeof(kind_names) / sizeof(kind_names[0]) && strcmp(kind_names[k], kind) != 0)
-    k++;
-  if (k == sizeof(kind_names) / sizeof(kind_names[0])) {
+  int k = wiz_kind_find(kind);
+  if (k < 0) {
     size_t m = push_key(L, "kind");
     failf(L, "unknown field kind \"%s\"", kind);
     pop(L, m);
@@ -404,8 +417,9 @@ static void parse_field(struct loader *L, json_t *obj, size_t step)
   }
   free(kind);
   f->kind = (enum wiz_kind)k;
-  check_keys(L, obj, common_keys, kind_keys[f->kind]);
-  f->label = get_str(L, obj, "label", f->kind != WIZ_KIND_BANNER);
+  const struct wiz_kind_ops *ops = wiz_kind_ops(f->kind);
+  check_keys(L, obj, common_keys, ops->keys);
+  f->label = get_str(L, obj, "label", !(ops->flags & WIZ_KF_NO_LABEL));
   f->help = get_str(L, obj, "help", false);
   f->required = get_bool(L, obj, "required", false);
   parse_rules(L, obj, f);
@@ -415,115 +429,33 @@ static void parse_field(struct loader *L, json_t *obj, size_t step)
   size_t *dep = field_refs(L, json_object_get(obj, "depends_on"), "depends_on", self, &n_dep);
   f->source_args = field_refs(L, json_object_get(obj, "source_args"), "source_args", self, &n_args);
   f->n_source_args = n_args;
-  /* A source's arguments are dependencies too: another subscription clears the workspace. */
-  f->depends_on = xcalloc(n_dep + n_args + 1, sizeof(size_t));
+  /* A source's arguments are dependencies too: another subscription clears the workspace.
+   * A group's member depends on its group: the group's entries come and go with it. */
+  bool member = parent != WIZ_NO_FIELD;
+  f->depends_on = xcalloc(n_dep + n_args + 2, sizeof(size_t));
   for (size_t i = 0; i < n_dep; i++)
     f->depends_on[f->n_depends_on++] = dep[i];
   for (size_t i = 0; i < n_args; i++)
     f->depends_on[f->n_depends_on++] = f->source_args[i];
+  if (member)
+    f->depends_on[f->n_depends_on++] = parent;
   free(dep);
   if (L->failed)
     return;
-  switch (f->kind) {
-  case WIZ_KIND_TEXT: {
-    f->placeholder = get_str(L, obj, "placeholder", false);
-    json_t *ml = json_object_get(obj, "max_length");
-    if (ml && (!json_is_integer(ml) || json_integer_value(ml) < 1)) {
-      size_t m = push_key(L, "max_length");
-      failf(L, "must be a positive integer");
-      pop(L, m);
-    } else if (ml) {
-      f->max_length = (size_t)json_integer_value(ml);
-    }
-    break;
-  }
-  case WIZ_KIND_SECRET:
-    f->env_hint = get_str(L, obj, "env_hint", false);
-    break;
-  case WIZ_KIND_CHOICE:
-    parse_options(L, obj, f);
-    break;
-  case WIZ_KIND_PICKER:
-  case WIZ_KIND_MULTI:
-  case WIZ_KIND_MAPPING:
-    f->source = declared(L, obj, "source", L->decl ? L->decl->sources : NULL, "source", true);
-    f->placeholder = get_str(L, obj, "placeholder", false);
-    if (f->kind == WIZ_KIND_MAPPING)
-      f->columns_source =
-          declared(L, obj, "columns_source", L->decl ? L->decl->sources : NULL, "source", true);
-    if (f->kind == WIZ_KIND_PICKER && json_object_get(obj, "create_new")) {
-      static const char *const keys[] = { "label", "rule", "comment", NULL };
-      json_t *cn = json_object_get(obj, "create_new");
-      size_t m = push_key(L, "create_new");
-      if (!json_is_object(cn)) {
-        failf(L, "must be an object {\"label\", \"rule\"}");
-      } else {
-        check_keys(L, cn, keys, NULL);
-        f->create_new = true;
-        f->create_label = get_str(L, cn, "label", true);
-        char *rule = get_str(L, cn, "rule", true);
-        if (rule && !(f->create_rule = wiz_rule_find(rule))) {
-          size_t mr = push_key(L, "rule");
-          failf(L, "unknown rule \"%s\"", rule);
-          pop(L, mr);
-        }
-        free(rule);
-      }
-      pop(L, m);
-    }
-    break;
-  case WIZ_KIND_CHECKBOX:
-    f->text = get_str(L, obj, "text", true);
-    break;
-  case WIZ_KIND_BANNER:
-    f->text = get_str(L, obj, "text", true);
-    f->style = get_str(L, obj, "style", false);
-    if (f->style && strcmp(f->style, "info") != 0 && strcmp(f->style, "warning") != 0) {
-      size_t m = push_key(L, "style");
-      failf(L, "must be \"info\" or \"warning\"");
-      pop(L, m);
-    }
-    if (!f->style)
-      f->style = xstrdup("info");
-    break;
-  case WIZ_KIND_READONLY: {
-    static const char *const keys[] = { "field", "attr", NULL };
-    json_t *from = json_object_get(obj, "from");
-    if (!json_is_object(from)) {
-      failf(L, "a readonly field needs \"from\": {\"field\", \"attr\"}");
-      break;
-    }
-    size_t m = push_key(L, "from");
-    check_keys(L, from, keys, NULL);
-    char *fid = get_str(L, from, "field", true);
-    f->from_attr = get_str(L, from, "attr", true);
-    if (fid) {
-      size_t mf = push_key(L, "field");
-      f->from_field = field_ref(L, fid, self);
-      if (!L->failed && F->fields[f->from_field].kind != WIZ_KIND_PICKER)
-        failf(L, "\"%s\" is not a picker", fid);
-      pop(L, mf);
-      /* It follows that picker: a change there clears nothing here, it is recomputed. */
-    }
-    free(fid);
-    pop(L, m);
-    break;
-  }
-  }
-  if (!L->failed)
-    parse_default(L, obj, f);
+  if (ops->parse)
+    ops->parse(L, obj, f, self);
   json_t *dv = json_object_get(obj, "default_value");
   if (dv && !L->failed)
     f->default_value =
         declared(L, obj, "default_value", L->decl ? L->decl->values : NULL, "value", false);
-  if (f->kind == WIZ_KIND_CHECKBOX && f->required) {
-    size_t m = push_key(L, "required");
-    failf(L, "a checkbox that must be ticked uses the rule \"must_agree\", not \"required\"");
-    pop(L, m);
-  }
 }
 
-static void parse_step(struct loader *L, json_t *obj, size_t index)
+void wiz_loader_field(struct wiz_loader *L, json_t *obj, size_t step, size_t parent)
+{
+  parse_field(L, obj, step, parent);
+}
+
+static void parse_step(struct wiz_loader *L, json_t *obj, size_t index)
 {
   static const char *const keys[] = { "id", "title", "help", "fields", "comment", NULL };
   if (!json_is_object(obj)) {
@@ -556,14 +488,15 @@ static void parse_step(struct loader *L, json_t *obj, size_t index)
   s->fields = xcalloc(json_array_size(fields), sizeof(size_t));
   for (size_t i = 0; i < json_array_size(fields) && !L->failed; i++) {
     size_t mi = push_index(L, i);
-    parse_field(L, json_array_get(fields, i), index);
-    s->fields[s->n_fields++] = L->form->n_fields - 1;
+    size_t at = L->form->n_fields; /* a group adds its members after itself */
+    parse_field(L, json_array_get(fields, i), index, WIZ_NO_FIELD);
+    s->fields[s->n_fields++] = at;
     pop(L, mi);
   }
   pop(L, m);
 }
 
-static void parse_action_obj(struct loader *L, json_t *obj, char **action, char **label)
+static void parse_action_obj(struct wiz_loader *L, json_t *obj, char **action, char **label)
 {
   static const char *const keys[] = { "action", "label", "comment", NULL };
   if (!json_is_object(obj)) {
@@ -575,7 +508,7 @@ static void parse_action_obj(struct loader *L, json_t *obj, char **action, char 
   *label = get_str(L, obj, "label", true);
 }
 
-static void parse_form(struct loader *L, json_t *root)
+static void parse_form(struct wiz_loader *L, json_t *root)
 {
   static const char *const keys[] = { "id",      "title", "summary", "review", "finish",
                                       "actions", "steps", "comment", NULL };
@@ -655,7 +588,7 @@ static void parse_form(struct loader *L, json_t *root)
   pop(L, m);
 }
 
-static enum wiz_result finish_load(struct loader *L, json_t *root, struct wiz_form **out_form)
+static enum wiz_result finish_load(struct wiz_loader *L, json_t *root, struct wiz_form **out_form)
 {
   L->form = xcalloc(1, sizeof(struct wiz_form));
   L->form->path = xstrdup(L->file);
@@ -690,7 +623,7 @@ enum wiz_result wiz_form_parse(const char *file, const char *text, const struct 
   json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
   if (!root)
     return json_failed(file, &je, err);
-  struct loader L = { .file = file, .decl = decl, .err = err };
+  struct wiz_loader L = { .file = file, .decl = decl, .err = err };
   strbuf_init(&L.path, 0);
   return finish_load(&L, root, out_form);
 }
@@ -714,6 +647,9 @@ enum wiz_result wiz_form_load(const char *file, const struct wiz_decl *decl,
 
 static void field_done(struct wiz_field *f)
 {
+  const struct wiz_kind_ops *ops = f->id ? wiz_kind_ops(f->kind) : NULL;
+  if (ops && ops->field_done)
+    ops->field_done(f);
   free(f->id);
   free(f->label);
   free(f->help);

@@ -33,7 +33,11 @@ enum wiz_kind {
   WIZ_KIND_MAPPING,
   WIZ_KIND_BANNER,
   WIZ_KIND_READONLY,
+  WIZ_KIND_GROUP,
+  WIZ_KIND_COUNT
 };
+/* No field (a top-level field's parent, an unset reference). */
+#define WIZ_NO_FIELD ((size_t)-1)
 const char *wiz_kind_name(enum wiz_kind k);
 
 enum wiz_cond_op { WIZ_COND_SET, WIZ_COND_UNSET, WIZ_COND_EQUALS, WIZ_COND_NOT_EQUALS };
@@ -55,6 +59,7 @@ struct wiz_rule_ref {
   char *host_rule;             /* ... for a host rule */
 };
 
+/* One field; the kind-specific members are read by the kind's parse op (wiz_kind.h). */
 struct wiz_field {
   char *id;
   enum wiz_kind kind;
@@ -89,13 +94,17 @@ struct wiz_field {
   size_t from_field;   /* readonly: the picker ... */
   char *from_attr;     /* ... and the attribute of its item ("label", "id" or an attr key) */
   size_t step;
+  size_t parent;   /* a group's member: the group's index; else WIZ_NO_FIELD */
+  size_t *members; /* group: its member fields (they follow it in `fields`) */
+  size_t n_members;
+  char *as; /* group: the name of an entry's item in its members' source answers */
 };
 
 struct wiz_step {
   char *id;
   char *title;
   char *help;
-  size_t *fields;
+  size_t *fields; /* its top-level fields (a group's members are reached through the group) */
   size_t n_fields;
 };
 
@@ -117,7 +126,7 @@ struct wiz_form {
   size_t n_actions;
   struct wiz_step *steps;
   size_t n_steps;
-  struct wiz_field *fields; /* every field, in file order */
+  struct wiz_field *fields; /* every field, in file order (a group's members after it) */
   size_t n_fields;
 };
 

@@ -28,6 +28,7 @@ static const char *const contract_sources[] = {
   "pipelines",
   "pipeline_outputs",
   "pipeline_inputs",
+  "pipeline_input_attributes",
   "ci_tables",
   "table_columns",
   NULL,

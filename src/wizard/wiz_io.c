@@ -1,5 +1,6 @@
 /* Answers files, records and drafts. */
 #include "wizard/wiz_io.h"
+#include "wizard/wiz_kind.h"
 #include "util/fsutil.h"
 #include "util/paths.h"
 #include "util/strbuf.h"
@@ -15,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static json_t *item_json(const struct wiz_item *it, enum wiz_json_mode mode)
+json_t *wiz_item_json(const struct wiz_item *it, enum wiz_json_mode mode)
 {
   if (it->is_new)
     return json_pack("{s:s}", "new", it->id);
@@ -33,60 +34,16 @@ static json_t *item_json(const struct wiz_item *it, enum wiz_json_mode mode)
   return o;
 }
 
-static char *env_name_for(const struct wiz_field *f)
-{
-  if (f->env_hint)
-    return xstrdup(f->env_hint);
-  char *s = xasprintf("SYNWIZ_%s", f->id);
-  for (char *p = s; *p; p++)
-    *p = (char)toupper((unsigned char)*p);
-  return s;
-}
-
 json_t *wiz_answers_to_json(struct wizard *w, enum wiz_json_mode mode)
 {
   const struct wiz_form *form = wiz_form(w);
   json_t *o = json_object();
   for (size_t i = 0; i < form->n_fields; i++) {
     const struct wiz_field *f = &form->fields[i];
-    if (!wiz_visible(w, i) || f->kind == WIZ_KIND_BANNER || f->kind == WIZ_KIND_READONLY)
+    const struct wiz_kind_ops *ops = wiz_field_ops(f);
+    if (f->parent != WIZ_NO_FIELD || !wiz_visible(w, i) || !ops->answer_out)
       continue;
-    const struct wiz_value *v = wiz_value(w, i);
-    json_t *j = NULL;
-    switch (v->type) {
-    case WIZ_V_NONE:
-      break;
-    case WIZ_V_TEXT:
-      j = json_string(v->text ? v->text : "");
-      break;
-    case WIZ_V_BOOL:
-      j = json_boolean(v->b);
-      break;
-    case WIZ_V_SECRET:
-      /* Never the value. A draft keeps only a reference that was given as one. */
-      if (v->env) {
-        j = json_pack("{s:s}", "env", v->env);
-      } else if (mode == WIZ_JSON_RECORD && v->text && *v->text) {
-        char *name = env_name_for(f);
-        j = json_pack("{s:s}", "env", name);
-        free(name);
-      }
-      break;
-    case WIZ_V_ITEM:
-      if (v->item.id)
-        j = item_json(&v->item, mode);
-      break;
-    case WIZ_V_LIST:
-      j = json_array();
-      for (size_t k = 0; k < v->n_list; k++)
-        json_array_append_new(j, item_json(&v->list[k], mode));
-      break;
-    case WIZ_V_MAP:
-      j = json_object();
-      for (size_t k = 0; k < v->n_pairs; k++)
-        json_object_set_new(j, v->pairs[k].key, json_string(v->pairs[k].value));
-      break;
-    }
+    json_t *j = ops->answer_out(w, i, mode);
     if (j)
       json_object_set_new(o, f->id, j);
   }
@@ -94,7 +51,7 @@ json_t *wiz_answers_to_json(struct wizard *w, enum wiz_json_mode mode)
 }
 
 /* A picker answer given as an object: {"new": name} or a draft's {"id", "label", ...}. */
-static void apply_item_object(struct wizard *w, size_t i, json_t *v, bool draft)
+void wiz_apply_item_object(struct wizard *w, size_t i, json_t *v, bool draft)
 {
   const struct wiz_field *f = &wiz_form(w)->fields[i];
   json_t *nw = json_object_get(v, "new");
@@ -137,100 +94,6 @@ static void apply_item_object(struct wizard *w, size_t i, json_t *v, bool draft)
   wiz_item_done(&it);
 }
 
-static void apply_one(struct wizard *w, size_t i, json_t *v, bool draft)
-{
-  const struct wiz_field *f = &wiz_form(w)->fields[i];
-  switch (f->kind) {
-  case WIZ_KIND_TEXT:
-    if (!json_is_string(v))
-      wiz_set_answer_error(w, i, "expected a string");
-    else
-      wiz_set_text(w, i, json_string_value(v));
-    wiz_touch(w, i);
-    break;
-  case WIZ_KIND_SECRET: {
-    const char *env = json_string_value(json_object_get(v, "env"));
-    if (json_is_string(v)) {
-      wiz_set_answer_error(w, i,
-                           "A secret is given as a reference {\"env\": \"NAME\"}, never as its "
-                           "value.");
-    } else if (!env) {
-      wiz_set_answer_error(w, i, "expected {\"env\": \"NAME\"}");
-    } else if (!getenv(env) || !*getenv(env)) {
-      char *m = xasprintf("The environment variable %s is not set.", env);
-      wiz_set_answer_error(w, i, m);
-      free(m);
-    } else {
-      /* Remember where it came from: records and drafts name the variable. */
-      wiz_set_secret(w, i, getenv(env), env);
-    }
-    break;
-  }
-  case WIZ_KIND_CHOICE: {
-    const char *s = json_string_value(v);
-    bool ok = false;
-    for (size_t k = 0; s && k < f->n_options && !ok; k++) {
-      if (strcmp(f->options[k].id, s) == 0 || strcasecmp(f->options[k].label, s) == 0)
-        ok = wiz_set_choice(w, i, f->options[k].id) == WIZ_OK;
-    }
-    if (!ok) {
-      struct strbuf sb;
-      strbuf_init(&sb, 0);
-      strbuf_puts(&sb, "Must be one of:");
-      for (size_t k = 0; k < f->n_options; k++)
-        strbuf_printf(&sb, " %s", f->options[k].id);
-      wiz_set_answer_error(w, i, sb.buf);
-      strbuf_done(&sb);
-    }
-    break;
-  }
-  case WIZ_KIND_CHECKBOX:
-    if (!json_is_boolean(v))
-      wiz_set_answer_error(w, i, "expected true or false");
-    else
-      wiz_set_bool(w, i, json_is_true(v));
-    break;
-  case WIZ_KIND_PICKER:
-    if (json_is_string(v))
-      wiz_set_pending_pick(w, i, json_string_value(v));
-    else if (json_is_object(v))
-      apply_item_object(w, i, v, draft);
-    else
-      wiz_set_answer_error(w, i, "expected an id or a name");
-    break;
-  case WIZ_KIND_MULTI:
-    if (!json_is_array(v)) {
-      wiz_set_answer_error(w, i, "expected an array of ids or names");
-      break;
-    }
-    for (size_t k = 0; k < json_array_size(v); k++) {
-      json_t *e = json_array_get(v, k);
-      const char *s =
-          json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "id"));
-      if (s)
-        wiz_add_pending_multi(w, i, s);
-    }
-    break;
-  case WIZ_KIND_MAPPING: {
-    if (!json_is_object(v)) {
-      wiz_set_answer_error(w, i, "expected an object {\"attribute\": \"column\"}");
-      break;
-    }
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-      if (json_is_string(val))
-        wiz_map_set(w, i, key, json_string_value(val));
-    }
-    break;
-  }
-  case WIZ_KIND_BANNER:
-  case WIZ_KIND_READONLY:
-    break;
-  }
-}
-
 enum wiz_result wiz_apply_answers(struct wizard *w, json_t *obj, bool draft, struct strbuf *errors)
 {
   const struct wiz_form *form = wiz_form(w);
@@ -248,22 +111,23 @@ enum wiz_result wiz_apply_answers(struct wizard *w, json_t *obj, bool draft, str
       strbuf_printf(errors, "%s: not a field of the %s wizard (see forms/README.md)\n", key,
                     form->id);
       rc = WIZ_E_INVALID;
-    } else if (form->fields[i].kind == WIZ_KIND_BANNER ||
-               form->fields[i].kind == WIZ_KIND_READONLY) {
+    } else if (form->fields[i].parent != WIZ_NO_FIELD) {
+      strbuf_printf(errors, "%s: answered inside the group \"%s\" (see forms/README.md)\n", key,
+                    form->fields[form->fields[i].parent].id);
+      rc = WIZ_E_INVALID;
+    } else if (!wiz_field_ops(&form->fields[i])->answer_in) {
       strbuf_printf(errors, "%s: read-only, not an answer\n", key);
       rc = WIZ_E_INVALID;
     }
   }
   /* In form order, so that an answer is not cleared by the one it depends on. */
   for (size_t i = 0; i < form->n_fields; i++) {
-    json_t *v = json_object_get(obj, form->fields[i].id);
-    if (!v || json_is_null(v))
+    const struct wiz_field *f = &form->fields[i];
+    json_t *v = json_object_get(obj, f->id);
+    if (!v || json_is_null(v) || f->parent != WIZ_NO_FIELD || !wiz_field_ops(f)->answer_in)
       continue;
-    if (!wiz_enabled(w, i) && form->fields[i].kind != WIZ_KIND_PICKER &&
-        form->fields[i].kind != WIZ_KIND_MULTI) {
-      /* e.g. a field enabled by a choice answered later: apply regardless of state. */
-    }
-    apply_one(w, i, v, draft);
+    /* Applied whatever the field's state: a field enabled by a later answer included. */
+    wiz_field_ops(f)->answer_in(w, i, v, draft);
   }
   return rc;
 }

@@ -1,5 +1,6 @@
 /* The wizard engine: values, dependencies, validity, navigation, loads and actions. */
 #include "wizard/wizard.h"
+#include "wizard/wiz_kind.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -40,6 +41,7 @@ struct fstate {
   size_t n_pending_multi;
   struct source src[2];
   struct strbuf msg; /* the last check's message */
+  void *kind_state;  /* what the kind keeps beside the value (a group's entries) */
 };
 
 struct wizard {
@@ -102,7 +104,7 @@ static const char *cond_text(const struct wizard *w, size_t field)
   }
 }
 
-static bool is_set(const struct wizard *w, size_t field)
+bool wiz_is_set(const struct wizard *w, size_t field)
 {
   const struct wiz_value *v = &w->fs[field].v;
   if (v->type == WIZ_V_BOOL)
@@ -117,10 +119,10 @@ static bool conds_hold(const struct wizard *w, const struct wiz_cond *c, size_t 
     bool ok = true;
     switch (c[i].op) {
     case WIZ_COND_SET:
-      ok = is_set(w, c[i].field);
+      ok = wiz_is_set(w, c[i].field);
       break;
     case WIZ_COND_UNSET:
-      ok = !is_set(w, c[i].field);
+      ok = !wiz_is_set(w, c[i].field);
       break;
     case WIZ_COND_EQUALS:
       ok = t && strcmp(t, c[i].value) == 0;
@@ -154,7 +156,7 @@ bool wiz_enabled(const struct wizard *w, size_t field)
   if (!conds_hold(w, f->enabled_when, f->n_enabled_when))
     return false;
   for (size_t i = 0; i < f->n_source_args; i++) {
-    if (!is_set(w, f->source_args[i]) && wiz_visible(w, f->source_args[i]))
+    if (!wiz_is_set(w, f->source_args[i]) && wiz_visible(w, f->source_args[i]))
       return false;
   }
   return true;
@@ -166,7 +168,7 @@ const char *wiz_disabled_reason(struct wizard *w, size_t field)
   struct strbuf *m = &w->fs[field].msg;
   for (size_t i = 0; i < f->n_source_args; i++) {
     size_t a = f->source_args[i];
-    if (!is_set(w, a) && wiz_visible(w, a)) {
+    if (!wiz_is_set(w, a) && wiz_visible(w, a)) {
       strbuf_reset(m);
       strbuf_printf(m, "Choose a %s first.", F(w, a)->label ? F(w, a)->label : F(w, a)->id);
       return m->buf;
@@ -183,8 +185,7 @@ const char *wiz_disabled_reason(struct wizard *w, size_t field)
 
 bool wiz_focusable(const struct wizard *w, size_t field)
 {
-  enum wiz_kind k = F(w, field)->kind;
-  return k != WIZ_KIND_BANNER && k != WIZ_KIND_READONLY && wiz_visible(w, field);
+  return !(wiz_field_ops(F(w, field))->flags & WIZ_KF_INERT) && wiz_visible(w, field);
 }
 
 const struct wiz_value *wiz_value(const struct wizard *w, size_t field)
@@ -192,41 +193,12 @@ const struct wiz_value *wiz_value(const struct wizard *w, size_t field)
   return &w->fs[field].v;
 }
 
-static const char *readonly_text(const struct wizard *w, size_t field)
+char *wiz_value_display(const struct wiz_value *v)
 {
-  const struct wiz_field *f = F(w, field);
-  const struct wiz_value *v = &w->fs[f->from_field].v;
-  if (v->type != WIZ_V_ITEM || !v->item.id)
-    return NULL;
-  if (strcmp(f->from_attr, "id") == 0)
-    return v->item.id;
-  if (strcmp(f->from_attr, "label") == 0)
-    return v->item.label;
-  if (strcmp(f->from_attr, "detail") == 0)
-    return v->item.detail;
-  return wiz_item_attr(&v->item, f->from_attr);
-}
-
-char *wiz_display(const struct wizard *w, size_t field)
-{
-  const struct wiz_field *f = F(w, field);
-  const struct wiz_value *v = &w->fs[field].v;
-  if (f->kind == WIZ_KIND_READONLY) {
-    const char *t = readonly_text(w, field);
-    return xstrdup(t ? t : "");
-  }
-  if (f->kind == WIZ_KIND_PICKER && w->fs[field].pending_pick && !v->item.id)
-    return xstrdup(w->fs[field].pending_pick);
   switch (v->type) {
   case WIZ_V_NONE:
     return xstrdup("");
   case WIZ_V_TEXT:
-    if (f->kind == WIZ_KIND_CHOICE) {
-      for (size_t i = 0; i < f->n_options; i++) {
-        if (strcmp(f->options[i].id, v->text) == 0)
-          return xstrdup(f->options[i].label);
-      }
-    }
     return xstrdup(v->text ? v->text : "");
   case WIZ_V_SECRET:
     if (v->env)
@@ -243,14 +215,20 @@ char *wiz_display(const struct wizard *w, size_t field)
       strbuf_printf(&sb, "%s%s", i ? ", " : "", v->list[i].label);
     return strbuf_detach(&sb, NULL);
   }
-  case WIZ_V_MAP: {
-    const struct wiz_list *attrs = &w->fs[field].src[WIZ_SRC_ITEMS].items;
-    if (attrs->n)
-      return xasprintf("%zu of %zu attributes mapped", v->n_pairs, attrs->n);
+  case WIZ_V_MAP:
     return xasprintf("%zu attributes mapped", v->n_pairs);
-  }
+  case WIZ_V_GROUP:
+    return xasprintf("%zu entries", v->n_list);
   }
   return xstrdup("");
+}
+
+char *wiz_display(const struct wizard *w, size_t field)
+{
+  const struct wiz_kind_ops *ops = wiz_field_ops(F(w, field));
+  if (ops->display)
+    return ops->display(w, field);
+  return wiz_value_display(&w->fs[field].v);
 }
 
 /* ---------- lifecycle ---------- */
@@ -285,39 +263,16 @@ static void pending_done(struct fstate *fs)
 
 static void apply_default(struct wizard *w, size_t i)
 {
-  const struct wiz_field *f = F(w, i);
-  struct wiz_value *v = &w->fs[i].v;
-  switch (f->kind) {
-  case WIZ_KIND_TEXT:
-    if (f->default_text) {
-      v->type = WIZ_V_TEXT;
-      v->text = xstrdup(f->default_text);
-    } else if (f->default_value && has_host(w) && w->host->ops->value) {
-      char *s = w->host->ops->value(w->host->ctx, f->default_value);
-      if (s) {
-        v->type = WIZ_V_TEXT;
-        v->text = s;
-      }
-    }
-    break;
-  case WIZ_KIND_CHOICE:
-    v->type = WIZ_V_TEXT;
-    v->text = xstrdup(f->default_text ? f->default_text : f->options[0].id);
-    break;
-  case WIZ_KIND_CHECKBOX:
-    v->type = WIZ_V_BOOL;
-    v->b = f->default_bool == 1;
-    break;
-  case WIZ_KIND_PICKER:
-    if (f->default_text) {
-      v->type = WIZ_V_ITEM;
-      wiz_item_set(&v->item, f->default_text, f->default_text, NULL, NULL);
-      w->fs[i].pending_pick = xstrdup(f->default_text);
-    }
-    break;
-  default:
-    break;
-  }
+  const struct wiz_kind_ops *ops = wiz_field_ops(F(w, i));
+  if (ops->init)
+    ops->init(w, i);
+}
+
+static void kind_reset(struct wizard *w, size_t i)
+{
+  const struct wiz_kind_ops *ops = wiz_field_ops(F(w, i));
+  if (ops->reset)
+    ops->reset(w, i);
 }
 
 struct wizard *wiz_new(const struct wiz_form *form, struct wiz_host *host)
@@ -348,6 +303,8 @@ void wiz_delete(struct wizard *w)
       free(w->job);
     }
   }
+  for (size_t i = 0; i < w->form->n_fields; i++)
+    kind_reset(w, i); /* a group's entries first: they hold loads of its members */
   for (size_t i = 0; i < w->form->n_fields; i++) {
     struct fstate *fs = &w->fs[i];
     source_reset(w, &fs->src[0]);
@@ -381,6 +338,7 @@ static void changed(struct wizard *w, size_t field)
     if (!dirty[i])
       continue;
     struct fstate *fs = &w->fs[i];
+    kind_reset(w, i);
     wiz_value_clear(&fs->v);
     pending_done(fs);
     free(fs->answer_error);
@@ -410,13 +368,13 @@ enum wiz_result wiz_set_text(struct wizard *w, size_t field, const char *text)
   if (rc != WIZ_OK)
     return rc;
   const struct wiz_field *f = F(w, field);
-  if (f->kind != WIZ_KIND_TEXT && f->kind != WIZ_KIND_SECRET)
+  if (!(wiz_field_ops(f)->flags & WIZ_KF_TEXT))
     return WIZ_E_STATE;
   struct wiz_value *v = &w->fs[field].v;
   const char *old = v->text ? v->text : "";
   bool same = strcmp(old, text ? text : "") == 0 && !v->env;
   wiz_value_clear(v);
-  v->type = f->kind == WIZ_KIND_SECRET ? WIZ_V_SECRET : WIZ_V_TEXT;
+  v->type = wiz_field_ops(f)->flags & WIZ_KF_SECRET ? WIZ_V_SECRET : WIZ_V_TEXT;
   v->text = xstrdup(text ? text : "");
   if (!same)
     changed(w, field);
@@ -425,7 +383,7 @@ enum wiz_result wiz_set_text(struct wizard *w, size_t field, const char *text)
 
 enum wiz_result wiz_set_secret(struct wizard *w, size_t field, const char *secret, const char *env)
 {
-  if (F(w, field)->kind != WIZ_KIND_SECRET)
+  if (!(wiz_field_ops(F(w, field))->flags & WIZ_KF_SECRET))
     return WIZ_E_STATE;
   enum wiz_result rc = wiz_set_text(w, field, secret);
   if (rc == WIZ_OK && env)
@@ -759,7 +717,8 @@ enum wiz_check wiz_check(struct wizard *w, size_t field, const char **out_msg,
 {
   const struct wiz_field *f = F(w, field);
   struct fstate *fs = &w->fs[field];
-  if (!wiz_visible(w, field) || f->kind == WIZ_KIND_BANNER || f->kind == WIZ_KIND_READONLY)
+  const struct wiz_kind_ops *ops = wiz_field_ops(f);
+  if (!wiz_visible(w, field) || (ops->flags & WIZ_KF_INERT))
     return set_msg(w, field, WIZ_CHECK_OK, NULL, NULL, out_msg, out_rule);
   if (fs->answer_error)
     return set_msg(w, field, WIZ_CHECK_ERROR, fs->answer_error, "answer", out_msg, out_rule);
@@ -784,31 +743,21 @@ enum wiz_check wiz_check(struct wizard *w, size_t field, const char **out_msg,
   if (fs->n_pending_multi)
     return set_msg(w, field, WIZ_CHECK_PENDING, "Looking up the answers...", "source", out_msg,
                    out_rule);
-  bool set = is_set(w, field);
+  bool set = wiz_is_set(w, field);
   const struct wiz_rule *req = wiz_rule_find("required");
-  if (!set && f->required && f->kind != WIZ_KIND_CHECKBOX)
+  if (!set && f->required && !(ops->flags & WIZ_KF_NO_REQUIRED))
     return set_msg(w, field, WIZ_CHECK_ERROR, req->message, req->name, out_msg, out_rule);
-  if (f->kind == WIZ_KIND_PICKER && fs->v.item.id && fs->v.item.invalid_reason)
-    return set_msg(w, field, WIZ_CHECK_ERROR, fs->v.item.invalid_reason, "source", out_msg,
-                   out_rule);
-  if (f->kind == WIZ_KIND_PICKER && fs->v.item.is_new && f->create_rule) {
-    const char *m = NULL;
-    enum wiz_check c = wiz_rule_check(f->create_rule, fs->v.item.id, &m);
-    if (c != WIZ_CHECK_OK)
-      return set_msg(w, field, c, m, f->create_rule->name, out_msg, out_rule);
-  }
-  if (f->kind == WIZ_KIND_MAPPING && f->required) {
-    const struct wiz_list *attrs = &fs->src[WIZ_SRC_ITEMS].items;
-    if (fs->src[0].state == WIZ_LOAD_DONE) {
-      for (size_t i = 0; i < attrs->n; i++) {
-        if (!wiz_map_get(w, field, attrs->items[i].id)) {
-          char *m = xasprintf("Map every attribute: \"%s\" has no column.", attrs->items[i].id);
-          set_msg(w, field, WIZ_CHECK_ERROR, m, "required", out_msg, out_rule);
-          free(m);
-          return WIZ_CHECK_ERROR;
-        }
-      }
+  if (ops->check) {
+    struct strbuf km;
+    strbuf_init(&km, 0);
+    const char *krule = NULL;
+    enum wiz_check c = ops->check(w, field, &km, &krule);
+    if (c != WIZ_CHECK_OK) {
+      set_msg(w, field, c, km.len ? km.buf : "Invalid.", krule, out_msg, out_rule);
+      strbuf_done(&km);
+      return c;
     }
+    strbuf_done(&km);
   }
   enum wiz_check worst = WIZ_CHECK_OK;
   const char *wmsg = NULL, *wrule = NULL;
@@ -922,6 +871,9 @@ static void focus_first(struct wizard *w)
   for (size_t i = 0; i < s->n_fields; i++) {
     if (wiz_focusable(w, s->fields[i])) {
       w->focus = s->fields[i];
+      const struct wiz_kind_ops *ops = wiz_field_ops(F(w, w->focus));
+      if (ops->focus_enter)
+        ops->focus_enter(w, w->focus, +1);
       return;
     }
   }
@@ -959,11 +911,17 @@ bool wiz_move_focus(struct wizard *w, int dir)
     focus_first(w);
     return w->focus != (size_t)-1;
   }
+  const struct wiz_kind_ops *ops = wiz_field_ops(F(w, w->focus));
+  if (ops->focus_move && ops->focus_move(w, w->focus, dir))
+    return true;
   for (long i = (long)pos + dir; i >= 0 && i < (long)s->n_fields; i += dir) {
     if (wiz_focusable(w, s->fields[i])) {
       if (w->focus != (size_t)-1)
         w->fs[w->focus].touched = true; /* leaving a field shows its message */
       w->focus = s->fields[i];
+      ops = wiz_field_ops(F(w, w->focus));
+      if (ops->focus_enter)
+        ops->focus_enter(w, w->focus, dir);
       return true;
     }
   }
@@ -1137,9 +1095,27 @@ static void resolve_pending(struct wizard *w, size_t field)
   }
 }
 
+/* A member's load may belong to an entry of its group not in focus: bring that one in. */
+static const struct wiz_kind_ops *claim(struct wizard *w, const struct wiz_load *load)
+{
+  size_t group = F(w, load->field)->parent;
+  const struct wiz_kind_ops *ops = group != WIZ_NO_FIELD ? wiz_field_ops(F(w, group)) : NULL;
+  if (ops && ops->claim)
+    ops->claim(w, group, load);
+  return ops;
+}
+
+static void unclaim(struct wizard *w, const struct wiz_kind_ops *ops, size_t field)
+{
+  if (ops && ops->restore)
+    ops->restore(w, F(w, field)->parent);
+}
+
 void wiz_load_deliver(struct wiz_load *load, struct wiz_list *items)
 {
   struct wizard *w = load->w;
+  const struct wiz_kind_ops *gops = claim(w, load);
+  size_t field = load->field;
   struct source *s = &w->fs[load->field].src[load->which];
   if (s->load == load) {
     s->load = NULL;
@@ -1147,12 +1123,11 @@ void wiz_load_deliver(struct wiz_load *load, struct wiz_list *items)
     s->items = *items;
     memset(items, 0, sizeof(*items));
     s->state = WIZ_LOAD_DONE;
-    const struct wiz_field *f = F(w, load->field);
+    const struct wiz_kind_ops *ops = wiz_field_ops(F(w, load->field));
     if (load->which == WIZ_SRC_ITEMS)
       resolve_pending(w, load->field);
-    if (f->kind == WIZ_KIND_MAPPING && w->fs[load->field].src[0].state == WIZ_LOAD_DONE &&
-        w->fs[load->field].src[1].state == WIZ_LOAD_DONE)
-      wiz_map_propose(w, load->field);
+    if (ops->delivered)
+      ops->delivered(w, load->field, load->which);
     /* A chosen item's details (attributes, refusal) come from the fresh list. */
     struct wiz_value *v = &w->fs[load->field].v;
     if (load->which == WIZ_SRC_ITEMS && v->type == WIZ_V_ITEM && v->item.id && !v->item.is_new) {
@@ -1165,11 +1140,14 @@ void wiz_load_deliver(struct wiz_load *load, struct wiz_list *items)
   }
   free(load->source);
   free(load);
+  unclaim(w, gops, field);
 }
 
 void wiz_load_fail(struct wiz_load *load, const char *message, const char *hint)
 {
   struct wizard *w = load->w;
+  const struct wiz_kind_ops *gops = claim(w, load);
+  size_t field = load->field;
   struct source *s = &w->fs[load->field].src[load->which];
   if (s->load == load) {
     s->load = NULL;
@@ -1181,6 +1159,7 @@ void wiz_load_fail(struct wiz_load *load, const char *message, const char *hint)
   }
   free(load->source);
   free(load);
+  unclaim(w, gops, field);
 }
 
 const char *wiz_load_source(const struct wiz_load *load)
@@ -1198,7 +1177,7 @@ void *wiz_load_data(const struct wiz_load *load)
   return load->data;
 }
 
-static void start_load(struct wizard *w, size_t field, enum wiz_src which)
+void wiz_start_load(struct wizard *w, size_t field, enum wiz_src which)
 {
   struct source *s = &w->fs[field].src[which];
   const char *name = source_name(F(w, field), which);
@@ -1217,6 +1196,9 @@ static void start_load(struct wizard *w, size_t field, enum wiz_src which)
   s->state = WIZ_LOAD_LOADING;
   s->load = l;
   struct wiz_answers *snap = wiz_snapshot(w);
+  size_t group = F(w, field)->parent;
+  if (group != WIZ_NO_FIELD && wiz_field_ops(F(w, group))->context)
+    wiz_field_ops(F(w, group))->context(w, group, snap);
   int rc = w->host->ops->start_load(w->host->ctx, name, snap, l);
   wiz_answers_delete(snap);
   if (rc != 0 && s->load == l) {
@@ -1235,14 +1217,9 @@ void wiz_refresh_step(struct wizard *w, size_t step)
   const struct wiz_step *st = &w->form->steps[step];
   for (size_t i = 0; i < st->n_fields; i++) {
     size_t f = st->fields[i];
-    enum wiz_kind k = F(w, f)->kind;
-    if (k != WIZ_KIND_PICKER && k != WIZ_KIND_MULTI && k != WIZ_KIND_MAPPING)
-      continue;
-    if (!wiz_visible(w, f) || !wiz_enabled(w, f))
-      continue;
-    start_load(w, f, WIZ_SRC_ITEMS);
-    if (k == WIZ_KIND_MAPPING)
-      start_load(w, f, WIZ_SRC_COLUMNS);
+    const struct wiz_kind_ops *ops = wiz_field_ops(F(w, f));
+    if (ops->refresh && wiz_visible(w, f) && wiz_enabled(w, f))
+      ops->refresh(w, f);
   }
 }
 
@@ -1276,18 +1253,20 @@ void wiz_retry(struct wizard *w, size_t field)
     if (s->state == WIZ_LOAD_FAILED || s->state == WIZ_LOAD_DONE)
       source_reset(w, s);
   }
-  if (wiz_visible(w, field) && wiz_enabled(w, field)) {
-    start_load(w, field, WIZ_SRC_ITEMS);
-    if (F(w, field)->kind == WIZ_KIND_MAPPING)
-      start_load(w, field, WIZ_SRC_COLUMNS);
-  }
+  const struct wiz_kind_ops *ops = wiz_field_ops(F(w, field));
+  if (ops->refresh && wiz_visible(w, field) && wiz_enabled(w, field))
+    ops->refresh(w, field);
 }
 
 size_t wiz_pending(const struct wizard *w)
 {
   size_t n = w->job ? 1 : 0;
-  for (size_t i = 0; i < w->form->n_fields; i++)
+  for (size_t i = 0; i < w->form->n_fields; i++) {
+    const struct wiz_kind_ops *ops = wiz_field_ops(F(w, i));
     n += (w->fs[i].src[0].load != NULL) + (w->fs[i].src[1].load != NULL);
+    if (ops->pending)
+      n += ops->pending(w, i);
+  }
   return n;
 }
 
@@ -1438,18 +1417,135 @@ struct wiz_answers *wiz_snapshot(const struct wizard *w)
   struct wiz_answers *a = wiz_answers_new();
   for (size_t i = 0; i < w->form->n_fields; i++) {
     const struct wiz_field *f = F(w, i);
-    if (!wiz_visible(w, i) || f->kind == WIZ_KIND_BANNER)
-      continue;
-    if (f->kind == WIZ_KIND_READONLY) {
-      const char *t = readonly_text(w, i);
-      if (t) {
-        struct wiz_value v = { .type = WIZ_V_TEXT, .text = (char *)t };
-        wiz_answers_put(a, f->id, &v);
-      }
+    const struct wiz_kind_ops *ops = wiz_field_ops(f);
+    if (f->parent != WIZ_NO_FIELD || !wiz_visible(w, i))
+      continue; /* a group's members are answered inside the group's value */
+    if (ops->snapshot) {
+      struct wiz_value tmp = { 0 };
+      const struct wiz_value *v = ops->snapshot(w, i, &tmp);
+      if (v && v->type != WIZ_V_NONE)
+        wiz_answers_put(a, f->id, v);
+      wiz_value_clear(&tmp);
       continue;
     }
-    if (w->fs[i].v.type != WIZ_V_NONE)
+    if (!(ops->flags & WIZ_KF_INERT) && w->fs[i].v.type != WIZ_V_NONE)
       wiz_answers_put(a, f->id, &w->fs[i].v);
   }
   return a;
+}
+
+/* ---------- for the kinds (wiz_kind.h) ---------- */
+
+struct wiz_value *wiz_value_edit(struct wizard *w, size_t field)
+{
+  return &w->fs[field].v;
+}
+
+const char *wiz_pending_pick(const struct wizard *w, size_t field)
+{
+  return w->fs[field].pending_pick;
+}
+
+bool wiz_pending_multi(const struct wizard *w, size_t field)
+{
+  return w->fs[field].n_pending_multi > 0;
+}
+
+char *wiz_host_value(struct wizard *w, const char *name)
+{
+  if (!has_host(w) || !w->host->ops->value)
+    return NULL;
+  return w->host->ops->value(w->host->ctx, name);
+}
+
+void **wiz_kind_state(struct wizard *w, size_t field)
+{
+  return &w->fs[field].kind_state;
+}
+
+void *wiz_kind_state_get(const struct wizard *w, size_t field)
+{
+  return w->fs[field].kind_state;
+}
+
+bool wiz_touched(const struct wizard *w, size_t field)
+{
+  return w->fs[field].touched;
+}
+
+void wiz_set_touched(struct wizard *w, size_t field, bool on)
+{
+  w->fs[field].touched = on;
+}
+
+void wiz_map_put(struct wizard *w, size_t field, const char *attr, const char *column)
+{
+  struct wiz_value *v = &w->fs[field].v;
+  if (v->type != WIZ_V_MAP) {
+    wiz_value_clear(v);
+    v->type = WIZ_V_MAP;
+  }
+  for (size_t i = 0; i < v->n_pairs; i++) {
+    if (strcmp(v->pairs[i].key, attr) == 0) {
+      free(v->pairs[i].value);
+      v->pairs[i].value = xstrdup(column);
+      return;
+    }
+  }
+  v->pairs = xrealloc(v->pairs, (v->n_pairs + 1) * sizeof(*v->pairs));
+  v->pairs[v->n_pairs].key = xstrdup(attr);
+  v->pairs[v->n_pairs].value = xstrdup(column);
+  v->n_pairs++;
+}
+
+/* ---------- slots (a group's entries) ---------- */
+
+static void fstate_done(struct wizard *w, struct fstate *fs)
+{
+  source_reset(w, &fs->src[0]);
+  source_reset(w, &fs->src[1]);
+  wiz_value_clear(&fs->v);
+  free(fs->answer_error);
+  pending_done(fs);
+  strbuf_done(&fs->msg);
+}
+
+void *wiz_slot_swap(struct wizard *w, size_t field, void *slot)
+{
+  struct fstate *out = xmalloc(sizeof(*out));
+  *out = w->fs[field];
+  if (slot) {
+    w->fs[field] = *(struct fstate *)slot;
+    free(slot);
+  } else {
+    memset(&w->fs[field], 0, sizeof(w->fs[field]));
+    strbuf_init(&w->fs[field].msg, 0);
+    apply_default(w, field);
+  }
+  return out;
+}
+
+void wiz_slot_free(struct wizard *w, void *slot)
+{
+  if (!slot)
+    return;
+  fstate_done(w, slot);
+  free(slot);
+}
+
+bool wiz_slot_has_load(const void *slot, const struct wiz_load *load)
+{
+  const struct fstate *fs = slot;
+  return fs && (fs->src[0].load == load || fs->src[1].load == load);
+}
+
+size_t wiz_slot_loads(const void *slot)
+{
+  const struct fstate *fs = slot;
+  return fs ? (fs->src[0].load != NULL) + (fs->src[1].load != NULL) : 0;
+}
+
+const struct wiz_value *wiz_slot_value(const void *slot)
+{
+  return slot ? &((const struct fstate *)slot)->v : NULL;
 }

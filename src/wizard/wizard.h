@@ -97,6 +97,19 @@ void wiz_add_pending_multi(struct wizard *w, size_t field, const char *answer);
 /** Set an item directly (resuming a draft: no lookup). */
 void wiz_set_item(struct wizard *w, size_t field, const struct wiz_item *item);
 
+/* --- repeated groups (kind "group": its member fields once per item of its source) ---
+ * The members' state is kept per entry; the entry in focus is the one every API on a
+ * member field (wiz_value, wiz_items, wiz_pick, wiz_map_set...) speaks of. */
+/** How many entries (the group's source's items, once loaded). */
+size_t wiz_group_count(const struct wizard *w, size_t group);
+const struct wiz_item *wiz_group_item(const struct wizard *w, size_t group, size_t entry);
+/** Bring an entry's members in (drawing each entry); put the focus entry back after. */
+void wiz_group_select(struct wizard *w, size_t group, size_t entry);
+/** Put the focus on a member of an entry (the one the member APIs then speak of). */
+void wiz_group_set_focus(struct wizard *w, size_t group, size_t entry, size_t member);
+/** The entry in focus, and in *out_member the member's index in the group's `members`. */
+size_t wiz_group_focus(const struct wizard *w, size_t group, size_t *out_member);
+
 /* --- validity --- */
 /** The field's state; *out_msg and *out_rule (may be NULL) stay valid until the next call. */
 enum wiz_check wiz_check(struct wizard *w, size_t field, const char **out_msg,

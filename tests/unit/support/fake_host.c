@@ -52,12 +52,63 @@ static long long now_ms(void)
 #define SUB_RESEARCH  "9c5e3a2d-7b41-4f0e-a8d6-2e4f1c3b5a70"
 #define SUB_LEGACY    "5d2c8e1f-3a4b-4c6d-9e8f-7a1b2c3d4e5f"
 
+static void typed(struct wiz_list *out, const char *name, const char *type)
+{
+  wiz_item_set_attr(wiz_list_add(out, name, name, type, NULL), "type", type);
+}
+
+/* The test form of the group kind (tests/fixtures/forms/required_data.json): a pipeline
+ * with two inputs (as ScoreCustomerChurn in the sandbox) and the demo tables. */
+static bool required_data_items(const char *source, const struct wiz_answers *a,
+                                struct wiz_list *out)
+{
+  const char *input = wiz_answers_text(a, "input");
+  const char *table = wiz_answers_text(a, "table");
+  if (strcmp(source, "pipelines") == 0) {
+    wiz_list_add(out, "ScoreCustomerChurn", "ScoreCustomerChurn", "2 inputs", NULL);
+    wiz_list_add(out, "CopyRawToLake", "CopyRawToLake", NULL,
+                 "No output_path or output_datastore parameter.");
+  } else if (strcmp(source, "pipeline_inputs") == 0) {
+    wiz_list_add(out, "Customer", "Customer", "3 attributes", NULL);
+    wiz_list_add(out, "Orders", "Orders", "3 attributes", NULL);
+  } else if (strcmp(source, "pipeline_input_attributes") == 0 && input) {
+    bool customer = strcmp(input, "Customer") == 0;
+    typed(out, customer ? "CustomerId" : "OrderId", customer ? "Guid" : "Int64");
+    typed(out, customer ? "Email" : "CustomerId", customer ? "String" : "Guid");
+    typed(out, customer ? "TotalSpend" : "Amount", "Double");
+  } else if (strcmp(source, "ci_tables") == 0) {
+    wiz_list_add(out, "Customer", "Customer", "4 columns", NULL);
+    wiz_list_add(out, "Orders", "Orders", "4 columns", NULL);
+    wiz_list_add(out, "WebActivity", "WebActivity", "3 columns", NULL);
+  } else if (strcmp(source, "table_columns") == 0 && table) {
+    if (strcmp(table, "Customer") == 0) {
+      typed(out, "CustomerId", "Guid");
+      typed(out, "Email", "String");
+      typed(out, "TotalSpend", "Double");
+      typed(out, "Country", "String");
+    } else if (strcmp(table, "Orders") == 0) {
+      typed(out, "OrderId", "Int64");
+      typed(out, "CustomerId", "Guid");
+      typed(out, "Amount", "Double");
+      typed(out, "OrderDate", "DateTime");
+    } else {
+      typed(out, "CustomerId", "Guid");
+      typed(out, "Url", "String");
+      typed(out, "Visits", "Int64");
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
 static void items_for(struct fake_host *h, const char *source, const struct wiz_answers *a,
                       struct wiz_list *out)
 {
   const char *sub = wiz_answers_text(a, "subscription");
   const char *ws = wiz_answers_text(a, "workspace");
   bool ls = strcmp(h->form, "linked_service") == 0;
+  bool rd = strcmp(h->form, "required_data") == 0;
   if (strcmp(source, "subscriptions") == 0) {
     wiz_list_add(out, SUB_ANALYTICS, "Contoso Analytics", SUB_ANALYTICS, NULL);
     wiz_list_add(out, SUB_RESEARCH, "Contoso Research", SUB_RESEARCH, NULL);
@@ -117,6 +168,8 @@ static void items_for(struct fake_host *h, const char *source, const struct wiz_
       wiz_list_add(out, "OnPremisesIR", "OnPremisesIR", "SelfHosted",
                    "Self-hosted integration runtimes are not supported by the Azure ML linked "
                    "service.");
+  } else if (rd && required_data_items(source, a, out)) {
+    return;
   } else if (strcmp(source, "pipeline_inputs") == 0) {
     wiz_item_set_attr(wiz_list_add(out, "CustomerId", "CustomerId", "Guid", NULL), "type", "Guid");
     wiz_item_set_attr(wiz_list_add(out, "TotalSpend", "TotalSpend", "Double", NULL), "type",
