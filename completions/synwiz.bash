@@ -7,10 +7,11 @@
 # --workspace WS --output json`), run with the --cloud and --store of the line being
 # completed, so that completion shows what that command would see under the store's roles.
 
-# Print the values of KEY at the top level of the JSON array synwiz prints (two-space
-# indent: an element's keys are indented four spaces; nested objects' keys more).
-_synwiz_json_names() {
-  sed -n "s/^    \"$1\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p"
+# Print the values of KEY in the list elements of the JSON synwiz prints with a two-space
+# indent, at INDENT spaces: 4 in `connection list`'s array, 6 in `linked-service list`'s
+# {"value": [...]} (the keys of nested objects are indented more).
+_synwiz_json_names() { # _synwiz_json_names KEY INDENT
+  sed -n "s/^ \\{$2\\}\"$1\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p"
 }
 
 _synwiz() {
@@ -67,7 +68,7 @@ _synwiz() {
     return
     ;;
   --workspace | -w)
-    mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" connection list --output json 2>/dev/null | _synwiz_json_names display_name)" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" connection list --output json 2>/dev/null | _synwiz_json_names display_name 4)" -- "$cur")
     return
     ;;
   --method | -m)
@@ -160,12 +161,12 @@ _synwiz() {
   fi
   case $names in
   connections)
-    mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" connection list --output json 2>/dev/null | _synwiz_json_names display_name)" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" connection list --output json 2>/dev/null | _synwiz_json_names display_name 4)" -- "$cur")
     ;;
   linked-services)
     # A linked service's name is unique only in its workspace: it needs --workspace first.
     [ -n "$workspace" ] &&
-      mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" linked-service list --workspace "$workspace" --output json 2>/dev/null | _synwiz_json_names name)" -- "$cur")
+      mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" linked-service list --workspace "$workspace" --output json 2>/dev/null | _synwiz_json_names name 6)" -- "$cur")
     ;;
   esac
 }
