@@ -96,23 +96,29 @@ static int parse_output(int argc, char **argv, int first, bool *json, const char
     const char *a = argv[i];
     const char *v = NULL;
     if (strcmp(a, "--output") == 0 || strcmp(a, "-o") == 0) {
-      if (i + 1 >= argc)
+      if (i + 1 >= argc) {
+        cli_error("%s needs a value: json or table", a);
         return -1;
+      }
       v = argv[++i];
     } else if (strncmp(a, "--output=", 9) == 0) {
       v = a + 9;
     } else if (a[0] == '-') {
+      cli_error("unknown option '%s'", a); /* say what was wrong before the usage */
       return -1;
     } else if (!*name) {
       *name = a;
       continue;
     } else {
+      cli_error("one operand too many: '%s'", a);
       return -1;
     }
     if (strcmp(v, "json") == 0)
       *json = true;
-    else if (strcmp(v, "table") != 0)
+    else if (strcmp(v, "table") != 0) {
+      cli_error("--output takes json or table, not '%s'", v);
       return -1;
+    }
   }
   return 0;
 }
@@ -128,8 +134,12 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
   bool json;
   const char *extra;
-  if (parse_output(argc, argv, 2, &json, &extra) != 0 || extra)
+  if (parse_output(argc, argv, 2, &json, &extra) != 0)
     return usage(false);
+  if (extra) {
+    cli_error("connection list takes no NAME ('%s')", extra);
+    return usage(false);
+  }
   struct app_ctx *app = NULL;
   struct store *s = NULL;
   int rc = open_store(ctx, &app, &s);

@@ -24,6 +24,7 @@
  * (exit 2). Azure's refusals go through cli_azure_fail (exit 3 refused, 4 failed).
  */
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 #include "cli/wizard_run.h"
 
 #include "app/app_ctx.h"
@@ -430,7 +431,7 @@ usage:
 
 int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
 {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+  if (argc < 2 || cli_wants_help(argc, argv)) {
     ls_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_DONE;
   }
