@@ -245,8 +245,7 @@ enum wiz_result wiz_apply_answers(struct wizard *w, json_t *obj, bool draft, str
   {
     long i = wiz_form_field_index(form, key);
     if (i < 0) {
-      strbuf_printf(errors, "%s: not a field of the %s wizard (see forms/README.md)\n", key,
-                    form->id);
+      strbuf_printf(errors, "%s: not a field of the %s wizard\n", key, form->id);
       rc = WIZ_E_INVALID;
     } else if (form->fields[i].kind == WIZ_KIND_BANNER ||
                form->fields[i].kind == WIZ_KIND_READONLY) {
