@@ -1,7 +1,9 @@
 /* cli_help: see cli_help.h. */
 #include "cli/cli_help.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 bool cli_wants_help(int argc, char **argv)
 {
@@ -12,4 +14,24 @@ bool cli_wants_help(int argc, char **argv)
       return true;
   }
   return false;
+}
+
+bool cli_can_confirm(void)
+{
+  return isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+}
+
+enum cli_confirm cli_confirm(const char *question)
+{
+  if (!cli_can_confirm())
+    return CLI_CONFIRM_NO_TERMINAL;
+  fprintf(stderr, "%s [y/N] ", question);
+  fflush(stderr);
+  char line[64];
+  if (!fgets(line, sizeof(line), stdin)) {
+    fputc('\n', stderr);
+    return CLI_CONFIRM_NO;
+  }
+  const char *p = line + strspn(line, " \t");
+  return (*p == 'y' || *p == 'Y') ? CLI_CONFIRM_YES : CLI_CONFIRM_NO;
 }

@@ -130,13 +130,21 @@ int cli_azure_open(const struct cli_ctx *ctx, FILE *dry_run, struct az_client **
   return rc;
 }
 
+/* ud: the client, whose cloud says whether this is the sandbox. */
 static void show_code(const struct az_device_code *dc, void *ud)
 {
-  (void)ud;
+  const struct az_cloud *cloud = ud ? az_client_cloud(ud) : NULL;
   if (dc->message)
     fprintf(stderr, "%s\n", dc->message);
   else
     fprintf(stderr, "To sign in, open %s and enter the code %s\n", dc->verification_uri,
+            dc->user_code);
+  /* The sandbox has no web page to open (and an SSH session has no browser): its sign-in
+   * is approved from another terminal, which nothing else would tell a newcomer. */
+  if (cloud && cloud->name && strcmp(cloud->name, "sandbox") == 0)
+    fprintf(stderr,
+            "On the sandbox there is no page to open: approve the code from another terminal "
+            "with\n  synwiz sandbox approve %s\n",
             dc->user_code);
   fprintf(stderr, "(waiting up to %d minutes; Ctrl-C to give up)\n", (dc->expires_in + 59) / 60);
   fflush(stderr);
@@ -256,7 +264,7 @@ int cmd_login(struct cli_ctx *ctx, int argc, char **argv)
   } else if (mi) {
     call = az_login_managed_identity(client, client_id);
   } else {
-    call = az_login_device_code(client, tenant, client_id, show_code, NULL);
+    call = az_login_device_code(client, tenant, client_id, show_code, client);
   }
   xfree_secret(secret);
   int rc = CLI_EXIT_DONE;
