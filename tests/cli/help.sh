@@ -52,6 +52,11 @@ help_ok() { # help_ok WORDS...: exit 0, and stdout starts with "usage: synwiz FI
   echo "exit $rc; stdout begins: [$first]; stderr: $(head -n 3 "$OUT/help.err")"
   return 1
 }
+# The man page names every command too (docs/synwiz.1, installed by cmake --install).
+for c in $COMMANDS; do
+  roff=$(echo "$c" | sed 's/-/\\-/g') # man pages write a hyphen as \-
+  check "synwiz(1) describes synwiz $c" grep -qF ".B synwiz $roff" "$SRC/docs/synwiz.1"
+done
 check "synwiz --help" sh -c '"$1" --help | head -n 1 | grep -q "^usage: synwiz"' sh "$BIN"
 check "synwiz help" sh -c '"$1" help | head -n 1 | grep -q "^usage: synwiz"' sh "$BIN"
 for c in $COMMANDS; do
