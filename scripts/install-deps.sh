@@ -5,11 +5,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# zsh: tests/integration/completion.sh loads the zsh completion in it.
 APT_PACKAGES="
   build-essential cmake pkg-config
   libcurl4-openssl-dev libjansson-dev libssl-dev libncurses-dev libcmocka-dev
   openssl curl ca-certificates tmux clang-format time
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev zsh
 "
 # Node.js 20 runs the sandbox (Azurite needs it anyway); any node >= 20 already on the
 # machine is used as it is.

@@ -195,9 +195,10 @@ struct ui_term *ui_term_open(const struct ui_term_opts *opts, char **err)
   install_signals();
   const char *env_term = getenv("TERM");
   const char *tries[] = { env_term, "xterm-256color", "xterm", "vt100" };
+  const char *used = NULL;
   for (size_t i = 0; i < 4 && !t->screen; i++) {
     if (tries[i] && *tries[i])
-      t->screen = newterm(tries[i], t->out, t->in);
+      t->screen = newterm(used = tries[i], t->out, t->in);
   }
   if (!t->screen) {
     *err = xasprintf("cannot use the terminal (TERM=%s, nor xterm-256color, xterm, vt100)",
@@ -212,6 +213,21 @@ struct ui_term *ui_term_open(const struct ui_term_opts *opts, char **err)
     return NULL;
   }
   set_term(t->screen);
+  /* A terminal that cannot move the cursor (TERM=dumb, an editor's shell buffer) would get
+   * every screen as a stream of garbage: say so instead, before anything is drawn. */
+  const char *cup = tigetstr("cup");
+  if (!t->test && (!cup || cup == (char *)-1)) {
+    *err = xasprintf("this terminal (TERM=%s) cannot move the cursor, so synwiz cannot show "
+                     "its screens here",
+                     used);
+    /* The tty modes back, but not endwin: it would move the cursor to the last line (on
+     * such a terminal, by printing a newline per line). */
+    reset_shell_mode();
+    delscreen(t->screen);
+    reset_signals();
+    free(t);
+    return NULL;
+  }
   if (!t->test)
     redirect_stderr(t);
   raw(); /* Ctrl-C, Ctrl-S and friends arrive as keys; signals still work through kill */

@@ -27,7 +27,8 @@ const USAGE = `usage: synwiz sandbox COMMAND [--dir DIR]
   reset                                      restore the seeded state
   env                                        print export NAME='value' lines
   state                                      dump the state (secrets masked)
-  secrets                                    every secret the sandbox knows or issued, one per line
+  secrets [--values]                         every secret the sandbox knows or issued, one per
+                                             line, labelled (--values: the values alone)
   approve CODE | decline CODE                decide a pending device code
   fault --route REGEX (--status CODE [--retry-after S] | --reset | --delay-ms N | --fail-operation) [--count N]
   fault --clear
@@ -56,6 +57,7 @@ function parseArgs(argv) {
     else if (a === "--fail-operation") o.failOperation = true;
     else if (a === "--count") o.count = val();
     else if (a === "--clear") o.clear = true;
+    else if (a === "--values") o.values = true;
     else if (a === "-h" || a === "--help") o.help = true;
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else o._.push(a);
@@ -476,21 +478,28 @@ async function cmdFault(dir, o) {
   return 0;
 }
 
-async function cmdSecrets(dir) {
-  let list;
+// "label: value" lines, so that a person can tell the secrets apart; --values prints the
+// values alone, one per line, for scripts (the tests' secret checks grep for each).
+async function cmdSecrets(dir, o) {
+  let list, labels;
   try {
-    list = (await call(dir, "GET", "secrets")).value;
+    ({ value: list, labels } = await call(dir, "GET", "secrets"));
   } catch {
     // Not running: the secrets still on disk.
     list = [];
+    labels = [];
     try {
       const s = JSON.parse(fs.readFileSync(path.join(dir, "secrets.json"), "utf8"));
-      list.push(...Object.values(s.clientSecrets), ...Object.values(s.accountKeys), s.identityHeader, s.controlToken);
+      const appName = (id) => SEED.applications.find((a) => a.appId === id)?.name || id;
+      for (const [id, v] of Object.entries(s.clientSecrets)) list.push(v), labels.push(`client secret of ${appName(id)} (${id})`);
+      for (const [a, v] of Object.entries(s.accountKeys)) list.push(v), labels.push(`account key of ${a}`);
+      list.push(s.identityHeader, s.controlToken);
+      labels.push("managed identity endpoint header (X-IDENTITY-HEADER)", "control token (x-sandbox-control)");
     } catch {
       /* nothing generated yet */
     }
   }
-  for (const s of list) console.log(s);
+  list.forEach((s, i) => console.log(o.values || !labels?.[i] ? s : `${labels[i]}: ${s}`));
   return 0;
 }
 
@@ -529,7 +538,7 @@ async function main() {
       case "state":
         console.log(JSON.stringify(await call(dir, "GET", "state"), null, 2));
         return 0;
-      case "secrets": return await cmdSecrets(dir);
+      case "secrets": return await cmdSecrets(dir, o);
       case "approve":
       case "decline": {
         if (o._.length !== 1) throw new UsageError(`${cmd} takes one user code`);

@@ -85,7 +85,11 @@ export class Control {
       return send(req, res, 200, this.state.config);
     }
     if (p === "config" && M === "GET") return send(req, res, 200, this.state.config);
-    if (p === "secrets" && M === "GET") return send(req, res, 200, { value: this.secretList() });
+    if (p === "secrets" && M === "GET") {
+      // value: the strings, as before; labels: what each one is, in the same order
+      const list = this.secretList();
+      return send(req, res, 200, { value: list.map((s) => s.value), labels: list.map((s) => s.label) });
+    }
     throw new HttpError(404, "NotFound", `The control endpoint has no '${M} /_sandbox/${p}'.`);
   }
 }

@@ -64,18 +64,22 @@ async function seedStorage() {
     storage.putBlob("contosolake", "customerinsights", `source/${t}/${t}.csv`, Buffer.from(csv), "text/csv")));
 }
 
+// Every secret, each with what it is (`synwiz sandbox secrets` prints "label: value"; the
+// tests' secret checks take the values alone, with --values).
 function secretList() {
-  const pemLines = (pem) => pem.split("\n").filter((l) => l && !l.startsWith("-----"));
+  const pemLines = (label, pem) =>
+    pem.split("\n").filter((l) => l && !l.startsWith("-----")).map((value, i) => ({ label: `${label}, line ${i + 1}`, value }));
+  const appName = (appId) => [...state.principals.values()].find((p) => p.appId === appId)?.name || appId;
   return [
-    ...Object.values(secrets.clientSecrets),
-    ...Object.values(secrets.accountKeys),
-    secrets.identityHeader,
-    secrets.controlToken,
-    ...pemLines(rd("synwiz-cert.pem").split("-----BEGIN PRIVATE KEY-----")[1] || ""),
-    ...pemLines(rd("signing-key.pem")),
-    ...pemLines(rd("ca-key.pem")),
-    ...pemLines(rd("server-key.pem")),
-    ...tokens.issued,
+    ...Object.entries(secrets.clientSecrets).map(([appId, value]) => ({ label: `client secret of ${appName(appId)} (${appId})`, value })),
+    ...Object.entries(secrets.accountKeys).map(([account, value]) => ({ label: `account key of ${account}`, value })),
+    { label: "managed identity endpoint header (X-IDENTITY-HEADER)", value: secrets.identityHeader },
+    { label: "control token (x-sandbox-control)", value: secrets.controlToken },
+    ...pemLines("private key of synwiz-cert", rd("synwiz-cert.pem").split("-----BEGIN PRIVATE KEY-----")[1] || ""),
+    ...pemLines("token signing key", rd("signing-key.pem")),
+    ...pemLines("CA key", rd("ca-key.pem")),
+    ...pemLines("TLS server key", rd("server-key.pem")),
+    ...tokens.issued.map((value, i) => ({ label: `token issued #${i + 1}`, value })),
   ];
 }
 

@@ -465,7 +465,7 @@ static void check_tenant(const struct doctor_target *t, const struct doctor_call
   static const char title[] = "Same tenant";
   static const char why[] =
       "Customer Insights, the workspace and its storage must be in one Microsoft Entra tenant: "
-      "a token of one tenant is not accepted by the resources of another (behavior.md 6.5).";
+      "a token of one tenant is not accepted by the resources of another.";
   const char *sub_tenant = NULL;
   size_t i;
   json_t *s;
@@ -628,11 +628,11 @@ static void check_synapse(const struct doctor_target *t, const struct doctor_cal
       credentials
           ? "Running a pipeline that uses the workspace's managed identity (the connection's "
             "storage, an Azure ML linked service) needs Synapse Credential User on the "
-            "workspace: Synapse Contributor does not include using credentials (API.md D.6). "
+            "workspace: Synapse Contributor does not include using credentials. "
             "Synapse Administrator includes both."
           : "Exports create the lake database and its tables, and custom models publish and run "
             "pipelines: that needs Synapse Contributor (or Synapse Administrator, or Synapse "
-            "Artifact Publisher) on the workspace, besides the Azure roles (behavior.md 5).";
+            "Artifact Publisher) on the workspace, besides the Azure roles.";
   const char *role =
       credentials ? DOCTOR_ROLE_SYNAPSE_CREDENTIAL_USER : DOCTOR_ROLE_SYNAPSE_CONTRIBUTOR;
   const char *role_id = credentials ? AZ_SYNAPSE_ROLE_CREDENTIAL_USER : AZ_SYNAPSE_ROLE_CONTRIBUTOR;
@@ -721,17 +721,17 @@ static void check_storage(const struct doctor_target *t, const struct doctor_fac
   static const char hns_title[] = "Hierarchical namespace";
   static const char hns_why[] =
       "Synapse lake databases need an Azure Data Lake Storage Gen2 account: a storage account "
-      "with hierarchical namespace enabled (behavior.md 6.7).";
+      "with hierarchical namespace enabled.";
   static const char net_title[] = "Storage network access (firewall, public access)";
   static const char net_why[] =
       "Customer Insights and synwiz reach the account over its public endpoint unless the "
       "connection uses Private Link: a firewalled account without Private Link will not be "
-      "reachable (behavior.md 6.5).";
+      "reachable.";
   static const char pl_title[] = "Private Link";
   static const char pl_why[] =
       "Private Link is only supported when public access to the storage account is disabled; "
       "enabling public access after Private Link is set up won't work: remove the Private Link "
-      "setup to re-enable public access (behavior.md 6.5).";
+      "setup to re-enable public access.";
   if (!sa) {
     unknown(out, "hns", hns_title, label, hns_why, f->error[DOCTOR_STORAGE]);
     unknown(out, "storage_network", net_title, label, net_why, f->error[DOCTOR_STORAGE]);
@@ -796,7 +796,7 @@ static void check_workspace(const struct doctor_target *t, const struct doctor_f
       "With data exfiltration protection, the workspace reaches only approved targets (an Azure "
       "ML linked service is not supported there); with public network access disabled, its "
       "endpoints are reachable only through private endpoints, and Customer Insights does not "
-      "support workspaces behind an IP firewall (behavior.md 6.5, 6.6).";
+      "support workspaces behind an IP firewall.";
   char *label = xasprintf("workspace %s", t->workspace_name ? t->workspace_name : "?");
   json_t *ws = f->json[DOCTOR_WORKSPACE];
   if (!ws) {

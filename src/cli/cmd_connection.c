@@ -7,6 +7,7 @@
  * the others).
  */
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 #include "cli/wizard_run.h"
 
 #include "app/app_connection.h"
@@ -26,7 +27,7 @@ static const char usage_text[] =
     "       synwiz connection edit NAME [wizard options]\n"
     "       synwiz connection list [--output json|table]\n"
     "       synwiz connection show NAME [--output json|table]\n"
-    "       synwiz connection remove NAME [--remove-dependents | --detach-dependents]\n"
+    "       synwiz connection remove NAME [--remove-dependents | --detach-dependents] [--yes]\n"
     "\n"
     "The Azure Synapse Analytics connections of the store (--store DIR or SYNWIZ_STORE).\n"
     "\n"
@@ -39,7 +40,8 @@ static const char usage_text[] =
     "           shared with contributors)\n"
     "  show     one connection, every answer (--output json)\n"
     "  remove   refused while exports or models use it; --remove-dependents removes them\n"
-    "           first, --detach-dependents keeps them inactive (\"No connection\")\n"
+    "           first, --detach-dependents keeps them inactive (\"No connection\"); asks\n"
+    "           first on a terminal, and needs --yes elsewhere\n"
     "\n"
     "Wizard options: --answers FILE (keys: display_name, audience admins|\n"
     "admins_and_contributors, subscription, workspace, storage_account, container or\n"
@@ -96,23 +98,29 @@ static int parse_output(int argc, char **argv, int first, bool *json, const char
     const char *a = argv[i];
     const char *v = NULL;
     if (strcmp(a, "--output") == 0 || strcmp(a, "-o") == 0) {
-      if (i + 1 >= argc)
+      if (i + 1 >= argc) {
+        cli_error("%s needs a value: json or table", a);
         return -1;
+      }
       v = argv[++i];
     } else if (strncmp(a, "--output=", 9) == 0) {
       v = a + 9;
     } else if (a[0] == '-') {
+      cli_error("unknown option '%s'", a); /* say what was wrong before the usage */
       return -1;
     } else if (!*name) {
       *name = a;
       continue;
     } else {
+      cli_error("one operand too many: '%s'", a);
       return -1;
     }
     if (strcmp(v, "json") == 0)
       *json = true;
-    else if (strcmp(v, "table") != 0)
+    else if (strcmp(v, "table") != 0) {
+      cli_error("--output takes json or table, not '%s'", v);
       return -1;
+    }
   }
   return 0;
 }
@@ -128,8 +136,12 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
   bool json;
   const char *extra;
-  if (parse_output(argc, argv, 2, &json, &extra) != 0 || extra)
+  if (parse_output(argc, argv, 2, &json, &extra) != 0)
     return usage(false);
+  if (extra) {
+    cli_error("connection list takes no NAME ('%s')", extra);
+    return usage(false);
+  }
   struct app_ctx *app = NULL;
   struct store *s = NULL;
   int rc = open_store(ctx, &app, &s);
@@ -242,9 +254,11 @@ static int cmd_remove(struct cli_ctx *ctx, int argc, char **argv)
   static const struct option opts[] = {
     { "remove-dependents", no_argument, NULL, 'r' },
     { "detach-dependents", no_argument, NULL, 'd' },
+    { "yes", no_argument, NULL, 'y' },
     { NULL, 0, NULL, 0 },
   };
   enum app_remove_mode mode = APP_REMOVE_REFUSE;
+  bool yes = false;
   optind = 0;
   int ch;
   while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
@@ -252,12 +266,19 @@ static int cmd_remove(struct cli_ctx *ctx, int argc, char **argv)
       mode = APP_REMOVE_DEPENDENTS;
     else if (ch == 'd' && mode == APP_REMOVE_REFUSE)
       mode = APP_REMOVE_DETACH;
+    else if (ch == 'y')
+      yes = true;
     else
       return usage(false);
   }
   if (optind + 1 != argc - 1)
     return usage(false);
   const char *name = argv[1 + optind];
+  /* Refused before signing in: nothing to ask, nothing to wait for. */
+  if (!yes && !cli_can_confirm()) {
+    cli_error("connection remove asks first: run it on a terminal, or add --yes");
+    return CLI_EXIT_USAGE;
+  }
   struct app_ctx *app = NULL;
   struct store *s = NULL;
   int rc = open_store(ctx, &app, &s);
@@ -273,6 +294,19 @@ static int cmd_remove(struct cli_ctx *ctx, int argc, char **argv)
     store_connection_done(&c);
     app_ctx_delete(app);
     return cli_exit_of_app(r);
+  }
+  if (!yes) {
+    char *q =
+        xasprintf("Remove the connection %s?%s", c.display_name,
+                  mode == APP_REMOVE_DEPENDENTS ? " (and the exports and models using it)" : "");
+    enum cli_confirm answer = cli_confirm(q);
+    free(q);
+    if (answer != CLI_CONFIRM_YES) {
+      printf("Not removed.\n");
+      store_connection_done(&c);
+      app_ctx_delete(app);
+      return CLI_EXIT_CANCELLED;
+    }
   }
   struct strbuf log;
   strbuf_init(&log, 0);

@@ -24,6 +24,7 @@
  * (exit 2). Azure's refusals go through cli_azure_fail (exit 3 refused, 4 failed).
  */
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 #include "cli/wizard_run.h"
 
 #include "app/app_ctx.h"
@@ -49,10 +50,11 @@ static void ls_usage(FILE *out)
         "                                 [--non-interactive] [--record FILE] [--dry-run]\n"
         "       synwiz linked-service list --workspace WS [--output json|table]\n"
         "       synwiz linked-service show NAME --workspace WS [--output json|table]\n"
-        "       synwiz linked-service remove NAME --workspace WS [--dry-run]\n"
+        "       synwiz linked-service remove NAME --workspace WS [--dry-run] [--yes]\n"
         "WS: a saved connection's name, or a Synapse workspace's name.\n"
         "edit: the wizard on a saved linked service; its name and workspace stay, a typed\n"
-        "client secret must be given again (synwiz never keeps it).\n",
+        "client secret must be given again (synwiz never keeps it).\n"
+        "remove: asks first on a terminal, and needs --yes elsewhere.\n",
         out);
 }
 
@@ -62,6 +64,7 @@ struct ls_cmd {
   const char *workspace_arg;
   bool json;
   bool dry_run;
+  bool yes; /* remove without asking */
   struct app_ctx *app;
   char *workspace;    /* the workspace name */
   char *dev_endpoint; /* its dev endpoint (what the data-plane calls address) */
@@ -309,6 +312,15 @@ static int do_remove(struct ls_cmd *c, struct az_client *client)
   if (!ls)
     return rc;
   json_decref(ls);
+  if (!c->dry_run && !c->yes) {
+    char *q = xasprintf("Remove the linked service %s from %s?", c->name, c->workspace);
+    enum cli_confirm answer = cli_confirm(q);
+    free(q);
+    if (answer != CLI_CONFIRM_YES) {
+      printf("Not removed.\n");
+      return CLI_EXIT_CANCELLED;
+    }
+  }
   struct az_call *call = az_synapse_delete_linked_service(client, c->dev_endpoint, c->name);
   if (az_call_wait(call) != AZ_OK) {
     rc = cli_azure_fail(az_call_error(call));
@@ -433,7 +445,7 @@ usage:
 
 int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
 {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+  if (argc < 2 || cli_wants_help(argc, argv)) {
     ls_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_DONE;
   }
@@ -460,6 +472,7 @@ int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
     { "workspace", required_argument, NULL, 'w' },
     { "output", required_argument, NULL, 'o' },
     { "dry-run", no_argument, NULL, 'n' },
+    { "yes", no_argument, NULL, 'y' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -486,6 +499,9 @@ int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
     case 'n':
       c.dry_run = true;
       break;
+    case 'y':
+      c.yes = true;
+      break;
     case 'h':
       ls_usage(stdout);
       return CLI_EXIT_DONE;
@@ -503,8 +519,13 @@ int cmd_linked_service(struct cli_ctx *ctx, int argc, char **argv)
     ls_usage(stderr);
     return CLI_EXIT_USAGE;
   }
-  if (c.dry_run && strcmp(verb, "remove") != 0) {
-    cli_error("--dry-run goes with remove");
+  if ((c.dry_run || c.yes) && strcmp(verb, "remove") != 0) {
+    cli_error("%s goes with remove", c.dry_run ? "--dry-run" : "--yes");
+    return CLI_EXIT_USAGE;
+  }
+  /* Refused before signing in: nothing to ask, nothing to wait for. */
+  if (strcmp(verb, "remove") == 0 && !c.dry_run && !c.yes && !cli_can_confirm()) {
+    cli_error("linked-service remove asks first: run it on a terminal, or add --yes");
     return CLI_EXIT_USAGE;
   }
   c.name = wants_name ? rargv[0] : NULL;

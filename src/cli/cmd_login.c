@@ -7,6 +7,7 @@
  * goes to stderr (the terminal), never to the log.
  */
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 
 #include "azure/az_client.h"
 #include "azure/az_login.h"
@@ -129,13 +130,21 @@ int cli_azure_open(const struct cli_ctx *ctx, FILE *dry_run, struct az_client **
   return rc;
 }
 
+/* ud: the client, whose cloud says whether this is the sandbox. */
 static void show_code(const struct az_device_code *dc, void *ud)
 {
-  (void)ud;
+  const struct az_cloud *cloud = ud ? az_client_cloud(ud) : NULL;
   if (dc->message)
     fprintf(stderr, "%s\n", dc->message);
   else
     fprintf(stderr, "To sign in, open %s and enter the code %s\n", dc->verification_uri,
+            dc->user_code);
+  /* The sandbox has no web page to open (and an SSH session has no browser): its sign-in
+   * is approved from another terminal, which nothing else would tell a newcomer. */
+  if (cloud && cloud->name && strcmp(cloud->name, "sandbox") == 0)
+    fprintf(stderr,
+            "On the sandbox there is no page to open: approve the code from another terminal "
+            "with\n  synwiz sandbox approve %s\n",
             dc->user_code);
   fprintf(stderr, "(waiting up to %d minutes; Ctrl-C to give up)\n", (dc->expires_in + 59) / 60);
   fflush(stderr);
@@ -150,7 +159,7 @@ static void print_signed_in(const struct az_client *c)
          who ? who : "?", az_identity_kind_name(id->kind), id->object_id ? id->object_id : "?");
 }
 
-static void login_usage(void)
+static void login_usage(FILE *out)
 {
   fputs(
       "usage: synwiz login [--tenant T] [--client-id ID]                 (device code)\n"
@@ -158,7 +167,7 @@ static void login_usage(void)
       "       synwiz login --managed-identity [--client-id ID]\n"
       "A service principal's secret is read from AZURE_CLIENT_SECRET or asked for on the\n"
       "terminal; it is never taken from the command line and never written to disk.\n",
-      stderr);
+      out);
 }
 
 int cmd_login(struct cli_ctx *ctx, int argc, char **argv)
@@ -206,15 +215,15 @@ int cmd_login(struct cli_ctx *ctx, int argc, char **argv)
                 "answer the prompt");
       return CLI_EXIT_USAGE;
     case 'h':
-      login_usage();
+      login_usage(stdout);
       return CLI_EXIT_DONE;
     default:
-      login_usage();
+      login_usage(stderr);
       return CLI_EXIT_USAGE;
     }
   }
   if (optind < argc || (sp && mi)) {
-    login_usage();
+    login_usage(stderr);
     return CLI_EXIT_USAGE;
   }
   if (sp && (!tenant || !client_id)) {
@@ -255,7 +264,7 @@ int cmd_login(struct cli_ctx *ctx, int argc, char **argv)
   } else if (mi) {
     call = az_login_managed_identity(client, client_id);
   } else {
-    call = az_login_device_code(client, tenant, client_id, show_code, NULL);
+    call = az_login_device_code(client, tenant, client_id, show_code, client);
   }
   xfree_secret(secret);
   int rc = CLI_EXIT_DONE;
@@ -271,8 +280,17 @@ int cmd_login(struct cli_ctx *ctx, int argc, char **argv)
 int cmd_logout(struct cli_ctx *ctx, int argc, char **argv)
 {
   (void)ctx;
+  if (cli_wants_help(argc, argv)) {
+    fputs("usage: synwiz logout\n"
+          "\n"
+          "Erases the token cache: the next command that talks to Azure asks you to sign in\n"
+          "again (synwiz login).\n",
+          stdout);
+    return CLI_EXIT_DONE;
+  }
   if (argc > 1) {
-    cli_error("usage: synwiz logout");
+    cli_error("logout takes no argument ('%s')", argv[1]);
+    fputs("usage: synwiz logout\n", stderr);
     return CLI_EXIT_USAGE;
   }
   if (az_logout(NULL) != AZ_OK) {
@@ -303,7 +321,8 @@ int cmd_account(struct cli_ctx *ctx, int argc, char **argv)
     if (ch == 'o' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0)) {
       json = strcmp(optarg, "json") == 0;
     } else {
-      cli_error("usage: synwiz account show [--output json|table]");
+      /* --help: the usage on stdout; a bad option: getopt named it, the usage follows */
+      fputs("usage: synwiz account show [--output json|table]\n", ch == 'h' ? stdout : stderr);
       return ch == 'h' ? CLI_EXIT_DONE : CLI_EXIT_USAGE;
     }
   }

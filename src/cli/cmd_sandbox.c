@@ -10,6 +10,7 @@
  * completes, and the tokens land in the token cache like after `synwiz login`.
  */
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 
 #include "azure/az_client.h"
 #include "azure/az_login.h"
@@ -124,7 +125,10 @@ int cmd_sandbox(struct cli_ctx *ctx, int argc, char **argv)
     free(script);
     return CLI_EXIT_FAILURE;
   }
-  bool start = argc > 1 && strcmp(argv[1], "start") == 0;
+  /* --help anywhere (also before the subcommand, where node would take it for one): node's
+   * usage, and no sign-in after a `start --help` that started nothing. */
+  bool help = cli_wants_help(argc, argv);
+  bool start = !help && argc > 1 && strcmp(argv[1], "start") == 0;
   bool login = start;
   const char *dir = NULL;
   /* argv[0] is "sandbox"; node gets: node SCRIPT <subcommand> <args...> minus --no-login */
@@ -132,7 +136,9 @@ int cmd_sandbox(struct cli_ctx *ctx, int argc, char **argv)
   int n = 0;
   args[n++] = (char *)node;
   args[n++] = script;
-  for (int i = 1; i < argc; i++) {
+  if (help)
+    args[n++] = "help";
+  for (int i = 1; i < argc && !help; i++) {
     if (start && strcmp(argv[i], "--no-login") == 0) {
       login = false;
       continue;

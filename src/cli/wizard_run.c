@@ -103,6 +103,19 @@ static int write_record(struct wizard *w, const char *path)
  * end too (the SSH link is gone), not draw itself again on a terminal nobody reads. */
 static bool hung_up;
 
+/* When the screens cannot start (a terminal that cannot move the cursor): the same wizard
+ * from an answers file, as a command to type. */
+static void print_headless_hint(const struct wizard *w, const struct wizard_opts *o)
+{
+  const char *id = wiz_form(w)->id;
+  bool ls = strcmp(id, "linked_service") == 0;
+  const char *cmd = ls ? "linked-service" : id;
+  fprintf(stderr,
+          "Run the same thing without screens, from an answers file (synwiz %s --help lists "
+          "its keys):\n  synwiz %s %s%s --answers FILE --non-interactive\n",
+          cmd, cmd, o->edit ? "edit NAME" : "new", o->edit && ls ? " --workspace WS" : "");
+}
+
 /* The screens; term may be an open terminal (home) or NULL (open one here). */
 static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, struct wizard *w,
                        const struct wizard_opts *o, char **ref_draft, bool unattended)
@@ -114,6 +127,7 @@ static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, s
     if (!term) {
       cli_error("%s", err);
       free(err);
+      print_headless_hint(w, o);
       return CLI_EXIT_USAGE;
     }
   }
@@ -430,6 +444,12 @@ int wizard_home(const struct wizard_hosts *hosts)
   if (!term) {
     cli_error("%s", err);
     free(err);
+    fputs("Everything the home screen does also runs without screens, e.g.:\n"
+          "  synwiz connection new --answers FILE --non-interactive\n"
+          "  synwiz linked-service new --answers FILE --non-interactive\n"
+          "  synwiz connection list\n"
+          "(synwiz --help lists the commands; each command's --help its options.)\n",
+          stderr);
     return CLI_EXIT_USAGE;
   }
   int exit_code = CLI_EXIT_DONE;

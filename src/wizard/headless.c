@@ -163,7 +163,7 @@ void wiz_report_print(const struct wiz_report *r, FILE *out)
       fprintf(out, "         why: %s\n", f->why);
   }
   for (size_t i = 0; i < r->n_followups; i++)
-    fprintf(out, "  next: %s (action %s)\n", r->followups[i].label, r->followups[i].action);
+    fprintf(out, "  next: %s\n", r->followups[i].label); /* the action id is ours, not theirs */
   if (r->n_plan) {
     fprintf(out, "Dry run: the calls that would be made, in order:\n");
     for (size_t i = 0; i < r->n_plan; i++)

@@ -108,8 +108,7 @@ enum wiz_result wiz_apply_answers(struct wizard *w, json_t *obj, bool draft, str
   {
     long i = wiz_form_field_index(form, key);
     if (i < 0) {
-      strbuf_printf(errors, "%s: not a field of the %s wizard (see forms/README.md)\n", key,
-                    form->id);
+      strbuf_printf(errors, "%s: not a field of the %s wizard\n", key, form->id);
       rc = WIZ_E_INVALID;
     } else if (form->fields[i].parent != WIZ_NO_FIELD) {
       strbuf_printf(errors, "%s: answered inside the group \"%s\" (see forms/README.md)\n", key,

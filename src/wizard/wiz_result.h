@@ -7,17 +7,17 @@
 #ifndef SYNWIZ_WIZARD_WIZ_RESULT_H
 #define SYNWIZ_WIZARD_WIZ_RESULT_H
 
-#define WIZ_RESULT_TABLE(X)                                                \
-  X(WIZ_OK, "done")                                                        \
-  X(WIZ_E_IO, "the file could not be read or written")                     \
-  X(WIZ_E_JSON, "the file is not valid JSON")                              \
-  X(WIZ_E_SCHEMA, "the form does not follow the schema (forms/README.md)") \
-  X(WIZ_E_INVALID, "an answer is missing or invalid")                      \
-  X(WIZ_E_NOT_FOUND, "not found")                                          \
-  X(WIZ_E_STATE, "not possible at this point of the wizard")               \
-  X(WIZ_E_BUSY, "still loading")                                           \
-  X(WIZ_E_CANCELLED, "cancelled")                                          \
-  X(WIZ_E_HOST, "the host refused the request")                            \
+#define WIZ_RESULT_TABLE(X)                                   \
+  X(WIZ_OK, "done")                                           \
+  X(WIZ_E_IO, "the file could not be read or written")        \
+  X(WIZ_E_JSON, "the file is not valid JSON")                 \
+  X(WIZ_E_SCHEMA, "the form does not follow the form schema") \
+  X(WIZ_E_INVALID, "an answer is missing or invalid")         \
+  X(WIZ_E_NOT_FOUND, "not found")                             \
+  X(WIZ_E_STATE, "not possible at this point of the wizard")  \
+  X(WIZ_E_BUSY, "still loading")                              \
+  X(WIZ_E_CANCELLED, "cancelled")                             \
+  X(WIZ_E_HOST, "the host refused the request")               \
   X(WIZ_E_TIMEOUT, "timed out")
 
 enum wiz_result {

@@ -26,7 +26,7 @@ mode_of() { stat -c %a "$1" 2>/dev/null; }
 # the pipe (node exits with writes pending).
 secrets_in() {
   list_file=$OUT/secrets.list
-  "$BIN" sandbox secrets --dir "$SYNWIZ_SANDBOX_DIR" >"$list_file" 2>/dev/null
+  "$BIN" sandbox secrets --values --dir "$SYNWIZ_SANDBOX_DIR" >"$list_file" 2>/dev/null
   found=""
   while read -r s; do
     if [ ${#s} -ge 12 ] && grep -qF -- "$s" "$1"; then

@@ -107,12 +107,12 @@ EOF
   chmod 600 "$OUT/config/synwiz/store/exports/$id.json"
 }
 add_export weekly
-"$BIN" connection remove exports_lake >"$T/rm1.out" 2>"$T/rm1.err"
+"$BIN" connection remove exports_lake --yes >"$T/rm1.out" 2>"$T/rm1.err"
 expect_eq "remove while an export uses it: refused, exit 3" 3 $?
 check "it lists the export" grep -q "export 'weekly'" "$T/rm1.err"
 check "it offers both choices" grep -q "\-\-remove-dependents .*\-\-detach-dependents\|--detach-dependents" "$T/rm1.err"
 check "... the documents' wording" grep -q "keep them, inactive (\"No connection\")" "$T/rm1.err"
-"$BIN" connection remove exports_lake --detach-dependents >"$T/rm2.out" 2>&1
+"$BIN" connection remove exports_lake --detach-dependents --yes >"$T/rm2.out" 2>&1
 expect_eq "--detach-dependents: removed, exit 0" 0 $?
 check "it says the export was detached and kept" grep -q "detached export 'weekly' (kept, inactive" "$T/rm2.out"
 expect_eq "the connection is gone" "[]" "$("$BIN" connection list --output json)"
@@ -121,7 +121,7 @@ check "the export is still in the store, without connection" grep -L connection_
 "$BIN" connection show exports_lake --output json >"$T/show3.json"
 CONN_ID=$(jn "$T/show3.json" j.id)
 add_export daily
-"$BIN" connection remove exports_lake --remove-dependents >"$T/rm3.out" 2>&1
+"$BIN" connection remove exports_lake --remove-dependents --yes >"$T/rm3.out" 2>&1
 expect_eq "--remove-dependents: exit 0" 0 $?
 check "it says the export was removed" grep -q "removed export 'daily'" "$T/rm3.out"
 expect_eq "one export is left (the detached one)" 1 "$(ls "$OUT/config/synwiz/store/exports/" | wc -l)"

@@ -29,7 +29,7 @@ EOF
 "$BIN" connection new --answers "$T/answers.json" --non-interactive >"$T/new.out" 2>"$T/new.err"
 expect_eq "connection new saves (exit 0) even though the check finds something missing" 0 $?
 check "the report says it was saved" grep -q "Saved the connection 'sales_lake'" "$T/new.out"
-check "... and offers to grant what is missing" grep -q "Grant what is missing (action connection_doctor_fix)" "$T/new.out"
+check "... and offers to grant what is missing" grep -q "next: Grant what is missing$" "$T/new.out"
 "$BIN" connection show sales_lake --output json >"$T/show.json"
 MI=$(jn "$T/show.json" j.workspace_principal_id)
 check "the record knows the workspace's identity" test -n "$MI"

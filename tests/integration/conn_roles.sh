@@ -78,7 +78,7 @@ check "... no workspace shown" grep -vq "contoso-synapse" "$T/sp-show.out"
 as_sp connection show admin_lake >/dev/null 2>"$T/sp-show2.err"
 expect_eq "the administrators-only one is not shown (exit 2, as if it did not exist)" 2 $?
 check "... not even named as hidden" grep -q "no connection" "$T/sp-show2.err"
-as_sp connection remove shared_lake >/dev/null 2>"$T/sp-rm.err"
+as_sp connection remove shared_lake --yes >/dev/null 2>"$T/sp-rm.err"
 expect_eq "a contributor cannot remove it (exit 3)" 3 $?
 as_sp doctor admin_lake >/dev/null 2>&1
 expect_eq "nor check the hidden one (exit 2)" 2 $?

@@ -16,6 +16,17 @@ check "the binary is installed" test -x "$I"
 check "the forms are installed" test -f "$P/share/synwiz/forms/connection.json"
 check "the sandbox is installed" test -f "$P/share/synwiz/sandbox/bin/sandbox.mjs"
 check "with its packages (Azurite)" test -d "$P/share/synwiz/sandbox/node_modules/azurite"
+check "the man page is installed" test -f "$P/share/man/man1/synwiz.1"
+check "the bash completion is installed" test -f "$P/share/bash-completion/completions/synwiz"
+check "the zsh completion is installed" test -f "$P/share/zsh/site-functions/_synwiz"
+# `man synwiz` with only the prefix's bin on the PATH: man-db finds PREFIX/share/man from it,
+# which is how a ~/.local install (README command 1) gets its man page.
+if command -v man >/dev/null 2>&1; then
+  (unset MANPATH; PATH="$P/bin:/usr/bin:/bin" man -w synwiz) >"$OUT/manw.out" 2>&1
+  expect_eq "man synwiz finds the installed page" "$P/share/man/man1/synwiz.1" "$(cat "$OUT/manw.out")"
+  (unset MANPATH; PATH="$P/bin:/usr/bin:/bin" MANWIDTH=80 man synwiz) >"$OUT/man.out" 2>&1
+  check "... and shows it" grep -q "synwiz connection new" "$OUT/man.out"
+fi
 
 # The installed binary reads the installed forms, not the source tree's: the files it names.
 "$I" forms check >"$OUT/forms.out" 2>&1

@@ -114,7 +114,7 @@ expect_eq "show --output json" "ServicePrincipal $SYNWIZ_SANDBOX_CLIENT_ID Secur
 expect_eq "show of another type: exit 2" 2 "$?"
 "$BIN" linked-service show Nope --workspace contoso-synapse >"$T/show-none.out" 2>&1
 expect_eq "show of an unknown name: exit 3 with Synapse's code" "3 yes" "$? $(grep -q LinkedServiceNotFound "$T/show-none.out" && echo yes)"
-"$BIN" linked-service remove AzureMLService2 --workspace contoso-synapse >"$T/remove.out" 2>&1
+"$BIN" linked-service remove AzureMLService2 --workspace contoso-synapse --yes >"$T/remove.out" 2>&1
 expect_eq "remove: exit 0, record removed too" "0 yes" "$? $(grep -q 'and its record from the store' "$T/remove.out" && echo yes)"
 expect_eq "... gone from the sandbox" null "$(ls_of contoso-synapse AzureMLService2)"
 "$BIN" linked-service list --workspace contoso-synapse --output json >"$T/list2.json" 2>&1
@@ -139,10 +139,10 @@ expect_eq "removed outside synwiz" "0 null" "$? $(ls_of contoso-synapse AzureMLK
 "$BIN" linked-service remove AzureMLKv --workspace contoso-synapse --dry-run >"$T/remove-kv-dry.out" 2>&1
 expect_eq "remove --dry-run of the stale one: exit 0, says what it would do" "0 yes" \
   "$? $(grep -q 'its store record would be removed' "$T/remove-kv-dry.out" && echo yes)"
-"$BIN" linked-service remove AzureMLKv --workspace contoso-synapse >"$T/remove-kv.out" 2>&1
+"$BIN" linked-service remove AzureMLKv --workspace contoso-synapse --yes >"$T/remove-kv.out" 2>&1
 expect_eq "remove then removes its stale record: exit 0, saying so" "0 yes" \
   "$? $(grep -q 'was no longer in contoso-synapse (removed outside synwiz); removed its record' "$T/remove-kv.out" && echo yes)"
-"$BIN" linked-service remove AzureMLKv --workspace contoso-synapse >"$T/remove-kv2.out" 2>&1
+"$BIN" linked-service remove AzureMLKv --workspace contoso-synapse --yes >"$T/remove-kv2.out" 2>&1
 expect_eq "... once: again, Synapse's not-found (exit 3)" "3 yes" \
   "$? $(grep -q LinkedServiceNotFound "$T/remove-kv2.out" && echo yes)"
 

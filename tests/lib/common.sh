@@ -85,7 +85,7 @@ expect_eq() { # expect_eq DESC EXPECTED ACTUAL
 # Every secret the sandbox knows: the service principals' secrets, the certificate's key,
 # the storage account keys, and every token it has issued (the sandbox lists them).
 assert_no_secrets() { # assert_no_secrets DIR...
-  secrets=$("$BIN" sandbox secrets --dir "$SYNWIZ_SANDBOX_DIR" 2>/dev/null)
+  secrets=$("$BIN" sandbox secrets --values --dir "$SYNWIZ_SANDBOX_DIR" 2>/dev/null)
   found=""
   for s in $secrets; do
     [ ${#s} -ge 12 ] || continue
