@@ -111,8 +111,9 @@ enum wiz_result wiz_apply_answers(struct wizard *w, json_t *obj, bool draft, str
       strbuf_printf(errors, "%s: not a field of the %s wizard\n", key, form->id);
       rc = WIZ_E_INVALID;
     } else if (form->fields[i].parent != WIZ_NO_FIELD) {
-      strbuf_printf(errors, "%s: answered inside the group \"%s\" (see forms/README.md)\n", key,
-                    form->fields[form->fields[i].parent].id);
+      strbuf_printf(
+          errors, "%s: answered inside the group \"%s\": give it as a key of that group's entry\n",
+          key, form->fields[form->fields[i].parent].id);
       rc = WIZ_E_INVALID;
     } else if (!wiz_field_ops(&form->fields[i])->answer_in) {
       strbuf_printf(errors, "%s: read-only, not an answer\n", key);
