@@ -1,5 +1,6 @@
 #include "app/app_home.h"
 
+#include "app/app_action.h"
 #include "app/app_ctx.h"
 #include "app/app_linked_service.h"
 #include "app/store.h"
@@ -32,11 +33,8 @@ static void add_connections(struct store *s, struct wiz_home_section *sec)
     free(detail);
     /* The connection host's actions on a saved connection (administrators only: the others
      * see its name and type, nothing to check or change). */
-    if (!c->redacted && admin) {
-      wiz_home_entry_add_action(e, "connection_doctor", "Check prerequisites");
-      wiz_home_entry_add_action(e, "edit", "Edit");
-      wiz_home_entry_add_action(e, "connection_remove", "Remove");
-    }
+    if (!c->redacted && admin)
+      app_action_offer(e, "connection");
   }
   store_connection_list_done(&l);
 }
@@ -96,11 +94,8 @@ static void add_linked_services(struct store *s, struct wiz_home_section *sec)
     char *ref = app_ls_edit_ref(ls->workspace_name, ls->name);
     wiz_home_entry_set_ref(e, ref);
     free(ref);
-    if (manager) {
-      wiz_home_entry_add_action(e, "linked_service_test", "Test connection");
-      wiz_home_entry_add_action(e, "edit", "Edit");
-      wiz_home_entry_add_action(e, "linked_service_remove", "Remove");
-    }
+    if (manager)
+      app_action_offer(e, "linked_service");
   }
   store_linked_service_list_done(&l);
 }

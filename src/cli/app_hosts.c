@@ -4,6 +4,7 @@
  * driver (tests/driver), which runs the same runner on fake hosts, links without the app.
  */
 #include "cli/wizard_run.h"
+#include "app/app_action.h"
 #include "app/app_ctx.h"
 #include "app/app_home.h"
 #include "app/app_host.h"
@@ -63,9 +64,10 @@ static struct wiz_host *product_open(void *ctx, const char *form_id, bool dry_ru
 {
   struct product *p = ctx;
   struct app_ctx *app = product_app(p, dry_run, why);
-  struct wiz_host *host = app ? app_host_open(app, form_id, why) : NULL;
+  enum app_result rc = APP_OK;
+  struct wiz_host *host = app ? app_host_open(app, form_id, why, &rc) : NULL;
   if (!host)
-    p->hosts->open_exit = app ? cli_exit_of_app(app_host_open_result()) : p->open_rc;
+    p->hosts->open_exit = app ? cli_exit_of_app(rc) : p->open_rc;
   return host;
 }
 
@@ -130,5 +132,6 @@ const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx)
   hosts.ctx = &product;
   hosts.term = NULL;
   hosts.cloud_label = NULL;
+  hosts.decl = app_action_contract();
   return &hosts;
 }

@@ -6,10 +6,9 @@
 
 int cmd_forms(struct cli_ctx *ctx, int argc, char **argv)
 {
-  (void)ctx;
   if (argc < 2 || strcmp(argv[1], "check") != 0) {
     cli_error("usage: synwiz forms check [FILE...]  (default: every form of the data dir)");
     return CLI_EXIT_USAGE;
   }
-  return wizard_forms_check(argc - 2, argv + 2);
+  return wizard_forms_check(wizard_app_hosts(ctx), argc - 2, argv + 2);
 }

@@ -105,10 +105,16 @@ int main(int argc, char **argv)
       break;
     }
   }
-  struct wizard_hosts hosts = {
-    open_host, close_host, home, NULL, &d, term.test ? &term : NULL, getenv("FAKE_CLOUD_LABEL"),
-    NULL,      0
-  };
+  struct wizard_hosts hosts = { open_host,
+                                close_host,
+                                home,
+                                NULL,
+                                &d,
+                                term.test ? &term : NULL,
+                                getenv("FAKE_CLOUD_LABEL"),
+                                NULL,
+                                0,
+                                fake_host_decl() };
   if (i >= argc) {
     fprintf(stderr, "usage: synwiz-testdrive [--script F --dump-dir D] new FORM|resume|home\n");
     return 2;
