@@ -25,21 +25,6 @@ struct product {
   FILE *dry_run;
 };
 
-int cli_exit_of_app(enum app_result rc)
-{
-  switch (app_result_class(rc)) {
-  case APP_CLASS_OK:
-    return CLI_EXIT_DONE;
-  case APP_CLASS_USAGE:
-    return CLI_EXIT_USAGE;
-  case APP_CLASS_REFUSED:
-    return CLI_EXIT_REFUSED;
-  case APP_CLASS_FAILURE:
-    break;
-  }
-  return CLI_EXIT_FAILURE;
-}
-
 static struct app_ctx *product_app(struct product *p, bool dry_run, struct strbuf *why)
 {
   if (!p->tried) {

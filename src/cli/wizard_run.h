@@ -23,9 +23,9 @@
  * Exit codes: enum cli_exit (0 done, 1 cancelled, 2 invalid input or usage, 3 Azure refused,
  * 4 network or service failure).
  *
- * Hosts come from a struct wizard_hosts: the product's (wizard_app_hosts(): the app layer's
- * host for each form, registered in wizard_run.c as src/app implements them) or a test
- * driver's (fake hosts, test-mode terminal).
+ * Hosts come from a struct wizard_hosts: the product's (wizard_app_hosts() of app_hosts.c:
+ * the app layer's host of each form, and the names they declare, from the app's registry
+ * src/app/app_action.h) or a test driver's (fake hosts, test-mode terminal).
  */
 #ifndef SYNWIZ_CLI_WIZARD_RUN_H
 #define SYNWIZ_CLI_WIZARD_RUN_H
