@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 
+#include "app/app_host.h"
 #include "app/app_result.h"
 #include "wizard/wiz_host.h"
 
@@ -34,6 +35,11 @@ struct app_action {
   unsigned flags;    /* enum app_action_flag */
 };
 
+/** Add a wizard the build does not list (a test's; docs/ARCHITECTURE.md "Adding a wizard"):
+ * its form id, host, actions (NULL-name terminated) and rules (NULL-terminated, or NULL).
+ * False when the form is known already or the registry is full. */
+bool app_action_register(const char *form, app_host_open_fn open, const struct app_action *actions,
+                         const char *const *rules);
 /** The action `name` of the form `form`'s host, or NULL. */
 const struct app_action *app_action_find(const char *form, const char *name);
 /** The action names (NULL-terminated) and host rules of `form`'s host. */
@@ -45,9 +51,6 @@ const struct wiz_decl *app_action_contract(void);
 /** Offer the actions on a saved thing of `kind` on its home entry, in the registry's order. */
 void app_action_offer(struct wiz_home_entry *e, const char *kind);
 
-struct app_ctx;
-struct app_host_base;
-struct strbuf;
 /** The host of `form` with its declarations (app_host_open() of app_host.h), or NULL with
  * the reason in `why` and *out_rc (APP_NOT_FOUND: no such wizard in this build). */
 struct app_host_base *app_action_open_host(struct app_ctx *app, const char *form,

@@ -50,6 +50,18 @@ void app_host_cancel_load(void *ctx, struct wiz_load *load)
   app_sources_cancel(base->app, load);
 }
 
+static enum wiz_check host_check(void *ctx, const char *rule, const char *field_id,
+                                 const struct wiz_answers *answers, struct strbuf *msg)
+{
+  struct app_host_base *base = ctx;
+  return base->check ? base->check(ctx, rule, field_id, answers, msg) : WIZ_CHECK_OK;
+}
+
+const struct wiz_host_ops app_host_ops = {
+  app_host_start_load,   app_host_cancel_load, host_check,     app_job_start_action,
+  app_job_cancel_action, app_host_wait,        app_host_value, NULL,
+};
+
 int app_host_wait(void *ctx, const int *fds, size_t n_fds, int timeout_ms)
 {
   struct app_host_base *base = ctx;

@@ -12,7 +12,8 @@
  *   app_host_wait                               the event loop (az_client_poll)
  *   app_host_value                              "current_tenant": the signed-in tenant
  *   app_job_start_action / app_job_cancel_action  the action runner (app_job.h)
- * A host fills its wiz_host_ops with these and its own check.
+ * app_host_open() gives every host these operations (app_host_ops); a host adds its rules
+ * (`check`), its job class (`jobs`) and, when it can, its edit mode (`edit`).
  *
  * Ownership: the app_ctx is borrowed (the CLI owns it and outlives the host).
  */
@@ -42,6 +43,9 @@ struct app_host_base {
   struct app_job *job;              /* the action running, or NULL */
   void (*destroy)(struct app_host_base *base);
   app_source_filter_fn filter; /* or NULL */
+  /* The host's rules (wiz_host_ops.check; ctx is this struct), or NULL: none. */
+  enum wiz_check (*check)(void *ctx, const char *rule, const char *field_id,
+                          const struct wiz_answers *answers, struct strbuf *msg);
   /* Edit a saved thing (or NULL: this wizard cannot): bind the host to the saved thing
    * `name` and return its answers (a JSON object, new reference); NULL with the reason in
    * `why` and *out_rc set. See app_host_edit(). */
@@ -66,6 +70,9 @@ json_t *app_host_edit(struct wiz_host *host, const char *name, struct strbuf *wh
                       enum app_result *out_rc);
 /** End a host app_host_open() gave. NULL is a no-op. */
 void app_host_close(struct wiz_host *host);
+
+/** The operations of every app host (host.ctx is its app_host_base). */
+extern const struct wiz_host_ops app_host_ops;
 
 int app_host_start_load(void *ctx, const char *source, const struct wiz_answers *answers,
                         struct wiz_load *load);

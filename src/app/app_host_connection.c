@@ -142,12 +142,6 @@ static struct conn_job *conn_of(struct app_job *job)
   return (struct conn_job *)job;
 }
 
-static struct az_call *no_call(struct app_job *job)
-{
-  (void)job;
-  return NULL;
-}
-
 /* ---- connection_save -------------------------------------------------------------------- */
 
 static int name_done(struct app_job *job, struct az_call *call)
@@ -459,11 +453,11 @@ static int remove_done(struct app_job *job, struct az_call *call)
 }
 
 static const struct app_step conn_steps[] = {
-  [S_NAME] = { "name_free", NULL, no_call, name_done, NULL },
+  [S_NAME] = { "name_free", NULL, NULL, name_done, NULL },
   [S_CONTAINER] = { "container", NULL, container_start, container_done, NULL },
-  [S_RECORD] = { "record", NULL, no_call, record_done, NULL },
+  [S_RECORD] = { "record", NULL, NULL, record_done, NULL },
   [S_DOCTOR] = { "prerequisites", NULL, doctor_begin, doctor_done, NULL },
-  [S_REMOVE] = { "remove", NULL, no_call, remove_done, NULL },
+  [S_REMOVE] = { "remove", NULL, NULL, remove_done, NULL },
 };
 
 /* ---- the job: what it reads first, the store role it needs, cancel ---------------------- */
@@ -605,11 +599,6 @@ static void destroy(struct app_host_base *base)
   free(h);
 }
 
-static const struct wiz_host_ops ops = {
-  app_host_start_load,   app_host_cancel_load, check,          app_job_start_action,
-  app_job_cancel_action, app_host_wait,        app_host_value, NULL,
-};
-
 struct app_host_base *app_host_connection_open(struct app_ctx *app, struct strbuf *why,
                                                enum app_result *out_rc)
 {
@@ -625,8 +614,7 @@ struct app_host_base *app_host_connection_open(struct app_ctx *app, struct strbu
   }
   struct conn_host *h = xcalloc(1, sizeof(*h));
   h->base.jobs = &conn_jobs;
-  h->base.host.ops = &ops;
-  h->base.host.ctx = h;
+  h->base.check = check;
   h->base.app = app;
   h->base.destroy = destroy;
   h->base.edit = edit;

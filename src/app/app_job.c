@@ -70,7 +70,7 @@ static void run(struct app_job *j, int step)
     j->step = step;
     if (s->status)
       app_job_say(j, "%s", s->status);
-    struct az_call *call = s->start(j);
+    struct az_call *call = s->start ? s->start(j) : NULL;
     if (call) {
       j->call = call;
       az_call_on_done(call, call_done, j);

@@ -9,10 +9,10 @@
  *   status      the progress line shown when the step starts, or NULL (start() may say a
  *               line of its own with app_job_say())
  *   start(job)  makes the step's Azure call and returns it: the runner waits on it, then
- *               calls done(job, call). NULL: the step has no call (a decision); done(job,
- *               NULL) is called at once, unless start() called app_job_hold() (it waits on
- *               something that is not a call, e.g. the doctor, and calls app_job_resume()
- *               when that ends).
+ *               calls done(job, call). NULL (or a NULL start: a decision, or work without
+ *               Azure): done(job, NULL) is called at once, unless start() called
+ *               app_job_hold() (it waits on something that is not a call, e.g. the doctor,
+ *               and calls app_job_resume() when that ends, never from inside start()).
  *   done(job, call)  reads the call, adds findings, and returns the next step's index,
  *               APP_STEP_END (the action is over: its outcome is DONE unless a failure was
  *               said), or APP_STEP_FAIL (the call failed: one FAIL finding titled
