@@ -555,11 +555,10 @@ static bool ls_begin(struct app_job *job, const struct wiz_answers *answers)
 static enum app_result ls_may_write(struct app_job *job, struct store *s, struct strbuf *why)
 {
   (void)job;
-  if (store_actor_role(s) >= STORE_ROLE_CONTRIBUTOR)
-    return APP_OK;
-  strbuf_puts(why, "You are a viewer of this store and cannot change linked services; "
-                   "administrators and contributors can.");
-  return APP_DENIED;
+  enum app_result rc = store_linked_service_require_writer(s, "change");
+  if (rc != APP_OK)
+    strbuf_puts(why, store_message(s));
+  return rc;
 }
 
 static void ls_finish(struct app_job *job)

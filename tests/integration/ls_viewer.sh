@@ -1,8 +1,9 @@
 #!/bin/sh
-# A viewer of the store may not create a linked service (issue 13 item 2): `linked-service
-# new` by a viewer is refused before its first write to Azure (the action runner checks the
-# store's health and the role for every action that records what it does), with exit 3 and
-# the store's words; the workspace holds no new linked service and no PUT was sent.
+# A viewer of the store may not create or remove a linked service (issue 13 item 2):
+# `linked-service new` by a viewer is refused before its first write to Azure (the action
+# runner checks the store's health and the role for every action that records what it
+# does), with exit 3 and the store's words; the workspace holds no new linked service and
+# no PUT was sent. `linked-service remove` is refused the same way: the linked service stays.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
 . "$SRC/tests/lib/common.sh"
@@ -41,4 +42,17 @@ check "... saying a viewer cannot change linked services" grep -q "You are a vie
 expect_eq "... and Synapse holds no such linked service" "none" \
   "$(jget "$T/state.json" "(j.workspaces.find(w=>w.name==='contoso-synapse').linkedServices.find(l=>l.name==='ViewerMade')) ? 'created' : 'none'")"
 check "... no PUT or DELETE was sent" sh -c "! grep -Eq '(PUT|DELETE) https?://[^ ]*(linkedservices|roleAssignments)' '$T/sp.log'"
+echo "== remove"
+PORT=${SYNWIZ_SANDBOX_AUTHORITY##*:}
+as_sp rest --method put --wait --url "https://contoso-synapse.dev.sandbox.localhost:$PORT/linkedservices/AzureMLOther?api-version=2020-12-01" \
+  --body "{\"properties\":{\"type\":\"AzureMLService\",\"typeProperties\":{\"subscriptionId\":\"$SYNWIZ_SANDBOX_SUBSCRIPTION\",\"resourceGroupName\":\"rg-ml\",\"mlWorkspaceName\":\"contoso-ml\",\"authentication\":\"MSI\"}}}" >"$T/put.out" 2>&1
+expect_eq "an Azure ML linked service made outside synwiz" 0 $?
+as_sp linked-service remove AzureMLOther --workspace contoso-synapse >"$T/rm.out" 2>"$T/rm.err"
+expect_eq "a viewer's linked-service remove is refused (exit 3)" 3 $?
+check "... saying a viewer cannot remove linked services" grep -q "You are a viewer of this store and cannot remove linked services" "$T/rm.err"
+"$BIN" sandbox state --dir "$SYNWIZ_SANDBOX_DIR" >"$T/state2.json"
+expect_eq "... and the linked service is still there" "kept" \
+  "$(jget "$T/state2.json" "(j.workspaces.find(w=>w.name==='contoso-synapse').linkedServices.find(l=>l.name==='AzureMLOther')) ? 'kept' : 'gone'")"
+
+assert_no_secrets "$T/sp.log" "$OUT/shared-store" "$T"
 test_done
