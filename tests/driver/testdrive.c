@@ -18,7 +18,6 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,16 +25,6 @@
 struct drive {
   struct fake_host *current;
 };
-
-void cli_error(const char *fmt, ...)
-{
-  va_list ap;
-  fputs("synwiz: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-}
 
 static struct wiz_host *open_host(void *ctx, const char *form_id, bool dry_run, struct strbuf *why)
 {
