@@ -3,7 +3,8 @@
 # `linked-service new` by a viewer is refused before its first write to Azure (the action
 # runner checks the store's health and the role for every action that records what it
 # does), with exit 3 and the store's words; the workspace holds no new linked service and
-# no PUT was sent. `linked-service remove` is refused the same way: the linked service stays.
+# no PUT was sent. On a store synwiz refuses to open (world-writable), the same: exit 4,
+# nothing sent. `linked-service remove` by a viewer is refused too: the linked service stays.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
 . "$SRC/tests/lib/common.sh"
@@ -42,6 +43,21 @@ check "... saying a viewer cannot change linked services" grep -q "You are a vie
 expect_eq "... and Synapse holds no such linked service" "none" \
   "$(jget "$T/state.json" "(j.workspaces.find(w=>w.name==='contoso-synapse').linkedServices.find(l=>l.name==='ViewerMade')) ? 'created' : 'none'")"
 check "... no PUT or DELETE was sent" sh -c "! grep -Eq '(PUT|DELETE) https?://[^ ]*(linkedservices|roleAssignments)' '$T/sp.log'"
+echo "== a store synwiz refuses to open"
+BAD=$OUT/unsafe-store
+mkdir -p "$BAD"
+SYNWIZ_STORE=$BAD "$BIN" role list >/dev/null 2>&1 # made by Dana, then opened to everyone
+chmod 0777 "$BAD"
+sed 's/"ViewerMade"/"UnsafeMade"/' "$T/msi.json" >"$T/unsafe.json"
+SYNWIZ_STORE=$BAD SYNWIZ_LOG_FILE="$T/unsafe.log" "$BIN" linked-service new --answers "$T/unsafe.json" \
+  --non-interactive >"$T/unsafe.out" 2>"$T/unsafe.err"
+expect_eq "linked-service new on an unsafe store: refused (exit 4)" 4 $?
+"$BIN" sandbox state --dir "$SYNWIZ_SANDBOX_DIR" >"$T/state1.json"
+expect_eq "... and Synapse holds no such linked service" "none" \
+  "$(jget "$T/state1.json" "(j.workspaces.find(w=>w.name==='contoso-synapse').linkedServices.find(l=>l.name==='UnsafeMade')) ? 'created' : 'none'")"
+check "... no PUT was sent" sh -c "! grep -Eq 'PUT https?://[^ ]*linkedservices' '$T/unsafe.log'"
+chmod 0700 "$BAD"
+
 echo "== remove"
 PORT=${SYNWIZ_SANDBOX_AUTHORITY##*:}
 as_sp rest --method put --wait --url "https://contoso-synapse.dev.sandbox.localhost:$PORT/linkedservices/AzureMLOther?api-version=2020-12-01" \
