@@ -11,8 +11,9 @@
  * connection of the store has the name, compared ignoring case (in edit mode the record being
  * edited does not count).
  *
- * Actions, one job at a time (struct conn_job):
- *   connection_save        refuse early what the store would refuse (role, name taken), create
+ * Actions (app_connection_actions, one step table run by app_job.h), one job at a time:
+ *   connection_save        refuse early what the store would refuse (the role, checked by the
+ *                          runner before the first step; the name taken), create
  *                          the container through ARM when it is a new one, save the record
  *                          (every answer; the workspace's resource group, id, dev endpoint and
  *                          managed identity; the storage account's resource group and id;
