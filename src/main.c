@@ -5,7 +5,6 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +29,6 @@ static const struct command commands[] = {
   { "sandbox", cmd_sandbox, "start | stop | status | reset | env | fault | approve | state" },
   { "forms", cmd_forms, "check [FILE...]  validate form definitions" },
 };
-
-void cli_error(const char *fmt, ...)
-{
-  va_list ap;
-  fputs("synwiz: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-}
 
 static void usage(FILE *out)
 {

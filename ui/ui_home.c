@@ -28,6 +28,36 @@ static size_t build_rows(const struct ui_home_model *m, struct row *rows, size_t
   return n;
 }
 
+/* The body being written: its next line `y` (lines 3..bottom are on screen), the
+ * selectable row `r` it is at, and the line `sel_y` the selected row `sel` landed on. */
+struct body {
+  struct ui_term *t;
+  int y, bottom, sel_y;
+  size_t r, sel;
+};
+
+/* A line of text at column x (written when on screen). */
+static void out(struct body *b, int x, const char *text, enum ui_elem e)
+{
+  if (b->y >= 3 && b->y <= b->bottom)
+    ui_put(b->t, b->y, x, COLS - x - 1, text, e);
+}
+
+/* A selectable row: highlighted when it is the selected one. */
+static void row(struct body *b, const char *text)
+{
+  bool is_sel = b->r == b->sel;
+  if (is_sel)
+    b->sel_y = b->y;
+  if (b->y >= 3 && b->y <= b->bottom) {
+    if (is_sel)
+      ui_fill(b->t, b->y, 2, COLS - 4, UI_SELECTION);
+    ui_put(b->t, b->y, 3, COLS - 6, text, is_sel ? UI_SELECTION : UI_NORMAL);
+  }
+  b->y++;
+  b->r++;
+}
+
 static void draw(struct ui_term *t, const struct ui_home_model *m, const struct row *rows, size_t n,
                  size_t sel, int *top)
 {
@@ -50,40 +80,21 @@ static void draw(struct ui_term *t, const struct ui_home_model *m, const struct 
   free(id);
   ui_hline(t, 2, 0, COLS, UI_LINE);
   /* Lines of the body, as (text, element, selectable row or -1). */
-  int y = 3 - *top, bottom = LINES - 4, sel_y = -1;
-  size_t r = 0;
-#define OUT(x, text, e)                             \
-  do {                                              \
-    if (y >= 3 && y <= bottom)                      \
-      ui_put(t, y, (x), COLS - (x)-1, (text), (e)); \
-  } while (0)
-#define ROW(text)                                                           \
-  do {                                                                      \
-    bool is_sel = r == sel;                                                 \
-    if (is_sel)                                                             \
-      sel_y = y;                                                            \
-    if (y >= 3 && y <= bottom) {                                            \
-      if (is_sel)                                                           \
-        ui_fill(t, y, 2, COLS - 4, UI_SELECTION);                           \
-      ui_put(t, y, 3, COLS - 6, (text), is_sel ? UI_SELECTION : UI_NORMAL); \
-    }                                                                       \
-    y++;                                                                    \
-    r++;                                                                    \
-  } while (0)
-  OUT(1, "Wizards", UI_LABEL_FOCUS);
-  y++;
+  struct body b = { t, 3 - *top, LINES - 4, -1, 0, sel };
+  out(&b, 1, "Wizards", UI_LABEL_FOCUS);
+  b.y++;
   for (size_t i = 0; i < m->n_forms; i++) {
     char *l =
         xasprintf("%-48s %s", m->forms[i].title, m->forms[i].summary ? m->forms[i].summary : "");
-    ROW(l);
+    row(&b, l);
     free(l);
   }
-  y++;
-  OUT(1, "Drafts", UI_LABEL_FOCUS);
-  y++;
+  b.y++;
+  out(&b, 1, "Drafts", UI_LABEL_FOCUS);
+  b.y++;
   if (m->n_drafts == 0) {
-    OUT(3, "No draft. F2 in a wizard saves one (without secrets).", UI_INFO);
-    y++;
+    out(&b, 3, "No draft. F2 in a wizard saves one (without secrets).", UI_INFO);
+    b.y++;
   }
   for (size_t i = 0; i < m->n_drafts; i++) {
     const struct ui_home_draft *d = &m->drafts[i];
@@ -91,45 +102,44 @@ static void draw(struct ui_term *t, const struct ui_home_model *m, const struct 
                   ? xasprintf("%-34s %s, editing %s, step %s, saved %s", d->name, d->form, d->edit,
                               d->step, d->saved)
                   : xasprintf("%-34s %s, step %s, saved %s", d->name, d->form, d->step, d->saved);
-    ROW(l);
+    row(&b, l);
     free(l);
   }
-  y++;
+  b.y++;
   if (!m->home) {
-    OUT(1, "Connections, exports, models and linked services", UI_LABEL_FOCUS);
-    y++;
-    OUT(3, m->home_missing ? m->home_missing : "Not available yet.", UI_WARNING);
-    y++;
+    out(&b, 1, "Connections, exports, models and linked services", UI_LABEL_FOCUS);
+    b.y++;
+    out(&b, 3, m->home_missing ? m->home_missing : "Not available yet.", UI_WARNING);
+    b.y++;
   }
   for (size_t s = 0; m->home && s < m->home->n_sections; s++) {
     const struct wiz_home_section *sec = &m->home->sections[s];
-    OUT(1, sec->title, UI_LABEL_FOCUS);
-    y++;
+    out(&b, 1, sec->title, UI_LABEL_FOCUS);
+    b.y++;
     if (sec->why_empty || sec->n_entries == 0) {
-      OUT(3, sec->why_empty ? sec->why_empty : sec->empty ? sec->empty : "None.", UI_INFO);
-      y++;
+      out(&b, 3, sec->why_empty ? sec->why_empty : sec->empty ? sec->empty : "None.", UI_INFO);
+      b.y++;
     }
     for (size_t e = 0; e < sec->n_entries; e++) {
       const struct wiz_home_entry *en = &sec->entries[e];
       for (size_t a = 0; a < en->n_actions; a++) {
         char *l = xasprintf("%-24s %-24s %s", a ? "" : en->name, en->label[a],
                             a == 0 && en->detail ? en->detail : "");
-        ROW(l);
+        row(&b, l);
         free(l);
       }
       if (en->n_actions == 0) {
         char *l = xasprintf("%-24s %s", en->name, en->detail ? en->detail : "");
-        OUT(3, l, UI_NORMAL);
+        out(&b, 3, l, UI_NORMAL);
         free(l);
-        y++;
+        b.y++;
       }
     }
-    y++;
+    b.y++;
   }
-#undef OUT
-#undef ROW
   (void)rows;
   (void)n;
+  int bottom = b.bottom, sel_y = b.sel_y;
   int body = bottom - 3 + 1;
   if (sel_y >= 0 && (sel_y > bottom || sel_y < 3)) {
     *top += sel_y > bottom ? sel_y - bottom : sel_y - 3;

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "app/app_action.h"
 #include "app/app_result.h"
 #include "app/store.h"
 #include "app/store_connection.h"
@@ -23,10 +24,14 @@ struct app_host_base;
 struct strbuf;
 struct wiz_answers;
 
-/** The host of the connection wizard (forms/connection.json), for app_host.c's table: see
- * app_host_connection.c. Refuses (NULL, app_host_open_result() APP_DENIED) anyone who is not
- * an administrator of the store, with the store's message naming the administrators. */
-struct app_host_base *app_host_connection_open(struct app_ctx *app, struct strbuf *why);
+/** The host of the connection wizard (forms/connection.json), its actions and rules, for the
+ * registry (app_action.c): see app_host_connection.c. Refuses (NULL, *out_rc APP_DENIED)
+ * anyone who is not an administrator of the store, with the store's message naming the
+ * administrators. */
+struct app_host_base *app_host_connection_open(struct app_ctx *app, struct strbuf *why,
+                                               enum app_result *out_rc);
+extern const struct app_action app_connection_actions[];
+extern const char *const app_connection_rules[];
 
 /** Set every field of `c` the wizard answers (display_name, audience, subscription,
  * workspace and its resource group, id, dev endpoint and identity, storage account and its

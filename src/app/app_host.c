@@ -1,36 +1,13 @@
 #include "app/app_host.h"
 
-#include "app/app_connection.h"
+#include "app/app_action.h"
 #include "app/app_ctx.h"
-#include "app/app_linked_service.h"
+#include "app/app_job.h"
 #include "azure/az_identity.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <string.h>
-
-/* The hosts of the forms, by form id. A wizard's host file adds its line. */
-struct host_entry {
-  const char *form;
-  struct app_host_base *(*open)(struct app_ctx *app, struct strbuf *why);
-};
-static const struct host_entry hosts[] = {
-  { "connection", app_host_connection_open },
-  { "linked_service", app_host_linked_service_open },
-  { NULL, NULL },
-};
-
-static enum app_result open_result = APP_OK;
-
-enum app_result app_host_open_result(void)
-{
-  return open_result;
-}
-
-void app_host_set_open_result(enum app_result rc)
-{
-  open_result = rc;
-}
 
 json_t *app_host_edit(struct wiz_host *host, const char *name, struct strbuf *why,
                       enum app_result *out_rc)
@@ -44,20 +21,11 @@ json_t *app_host_edit(struct wiz_host *host, const char *name, struct strbuf *wh
   return base->edit(base, name, why, out_rc);
 }
 
-struct wiz_host *app_host_open(struct app_ctx *app, const char *form_id, struct strbuf *why)
+struct wiz_host *app_host_open(struct app_ctx *app, const char *form_id, struct strbuf *why,
+                               enum app_result *out_rc)
 {
-  open_result = APP_OK;
-  for (size_t i = 0; hosts[i].form; i++) {
-    if (strcmp(hosts[i].form, form_id) == 0) {
-      struct app_host_base *base = hosts[i].open(app, why);
-      if (!base && open_result == APP_OK)
-        open_result = APP_IO;
-      return base ? &base->host : NULL;
-    }
-  }
-  strbuf_printf(why, "there is no wizard named '%s' in this build", form_id);
-  open_result = APP_NOT_FOUND;
-  return NULL;
+  struct app_host_base *base = app_action_open_host(app, form_id, why, out_rc);
+  return base ? &base->host : NULL;
 }
 
 void app_host_close(struct wiz_host *host)
@@ -65,6 +33,7 @@ void app_host_close(struct wiz_host *host)
   if (!host)
     return;
   struct app_host_base *base = host->ctx;
+  app_job_discard(base);
   base->destroy(base);
 }
 
@@ -80,6 +49,18 @@ void app_host_cancel_load(void *ctx, struct wiz_load *load)
   struct app_host_base *base = ctx;
   app_sources_cancel(base->app, load);
 }
+
+static enum wiz_check host_check(void *ctx, const char *rule, const char *field_id,
+                                 const struct wiz_answers *answers, struct strbuf *msg)
+{
+  struct app_host_base *base = ctx;
+  return base->check ? base->check(ctx, rule, field_id, answers, msg) : WIZ_CHECK_OK;
+}
+
+const struct wiz_host_ops app_host_ops = {
+  app_host_start_load,   app_host_cancel_load, host_check,     app_job_start_action,
+  app_job_cancel_action, app_host_wait,        app_host_value, NULL,
+};
 
 int app_host_wait(void *ctx, const int *fds, size_t n_fds, int timeout_ms)
 {

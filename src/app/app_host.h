@@ -2,15 +2,18 @@
  * app_host: the app layer's wizard hosts (wizard/wiz_host.h), one per form, and what they
  * share.
  *
- * Each wizard's host lives in its own file (app_host_<form>.c) and is listed in the table
- * of app_host.c; app_host_open() finds it by form id. A host's ctx starts with a struct
- * app_host_base, so app_host_close() can end any of them, and so the operations every host
- * has in common are implemented once here:
+ * Each wizard's host lives in its own file (app_host_<form>.c) with its actions and their
+ * step tables, and is listed in the registry of app_action.c; app_host_open() finds it by
+ * form id and gives it its declarations (the names of app_action.h). A host's ctx starts
+ * with a struct app_host_base, so app_host_close() can end any of them, and so the
+ * operations every host has in common are implemented once:
  *   app_host_start_load / app_host_cancel_load  the shared picker sources (app_sources.h),
  *                                               through the host's filter when it has one
  *   app_host_wait                               the event loop (az_client_poll)
  *   app_host_value                              "current_tenant": the signed-in tenant
- * A host fills its wiz_host_ops with these and its own check/start_action/cancel_action.
+ *   app_job_start_action / app_job_cancel_action  the action runner (app_job.h)
+ * app_host_open() gives every host these operations (app_host_ops); a host adds its rules
+ * (`check`), its job class (`jobs`) and, when it can, its edit mode (`edit`).
  *
  * Ownership: the app_ctx is borrowed (the CLI owns it and outlives the host).
  */
@@ -27,13 +30,22 @@
 #include "wizard/wiz_host.h"
 
 struct app_ctx;
+struct app_job;
+struct app_job_class;
 struct strbuf;
 
 struct app_host_base {
   struct wiz_host host; /* what the engine gets; host.ctx points at this struct */
+  struct wiz_decl decl; /* host.decl: set by app_host_open() from the registry */
+  const char *form;     /* its form id (static) */
   struct app_ctx *app;
+  const struct app_job_class *jobs; /* how its actions run (app_job.h) */
+  struct app_job *job;              /* the action running, or NULL */
   void (*destroy)(struct app_host_base *base);
   app_source_filter_fn filter; /* or NULL */
+  /* The host's rules (wiz_host_ops.check; ctx is this struct), or NULL: none. */
+  enum wiz_check (*check)(void *ctx, const char *rule, const char *field_id,
+                          const struct wiz_answers *answers, struct strbuf *msg);
   /* Edit a saved thing (or NULL: this wizard cannot): bind the host to the saved thing
    * `name` and return its answers (a JSON object, new reference); NULL with the reason in
    * `why` and *out_rc set. See app_host_edit(). */
@@ -41,13 +53,16 @@ struct app_host_base {
                   enum app_result *out_rc);
 };
 
-/** The host of `form_id`'s wizard, or NULL with the reason appended to `why`. */
-struct wiz_host *app_host_open(struct app_ctx *app, const char *form_id, struct strbuf *why);
-/** Why the last app_host_open() failed (APP_OK when it did not): its class gives the exit
- * code (a role in the store that does not allow the wizard is APP_DENIED). A host's open
- * function sets it with app_host_set_open_result() before it returns NULL. */
-enum app_result app_host_open_result(void);
-void app_host_set_open_result(enum app_result rc);
+/** A host file's open function (listed in app_action.c): the host, or NULL with the reason
+ * in `why` and *out_rc (left APP_OK: APP_IO). */
+typedef struct app_host_base *(*app_host_open_fn)(struct app_ctx *app, struct strbuf *why,
+                                                  enum app_result *out_rc);
+
+/** The host of `form_id`'s wizard, or NULL with the reason appended to `why` and *out_rc,
+ * whose class gives the exit code (a role in the store that does not allow the wizard is
+ * APP_DENIED). */
+struct wiz_host *app_host_open(struct app_ctx *app, const char *form_id, struct strbuf *why,
+                               enum app_result *out_rc);
 /** Edit mode: the host edits the saved thing `name` (its save updates that record, based on
  * the revision read now) and the answers to start from are returned (new reference). NULL
  * with the reason in `why` and *out_rc when it cannot. */
@@ -55,6 +70,9 @@ json_t *app_host_edit(struct wiz_host *host, const char *name, struct strbuf *wh
                       enum app_result *out_rc);
 /** End a host app_host_open() gave. NULL is a no-op. */
 void app_host_close(struct wiz_host *host);
+
+/** The operations of every app host (host.ctx is its app_host_base). */
+extern const struct wiz_host_ops app_host_ops;
 
 int app_host_start_load(void *ctx, const char *source, const struct wiz_answers *answers,
                         struct wiz_load *load);

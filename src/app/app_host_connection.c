@@ -11,8 +11,9 @@
  * connection of the store has the name, compared ignoring case (in edit mode the record being
  * edited does not count).
  *
- * Actions, one job at a time (struct conn_job):
- *   connection_save        refuse early what the store would refuse (role, name taken), create
+ * Actions (app_connection_actions, one step table run by app_job.h), one job at a time:
+ *   connection_save        refuse early what the store would refuse (the role, checked by the
+ *                          runner before the first step; the name taken), create
  *                          the container through ARM when it is a new one, save the record
  *                          (every answer; the workspace's resource group, id, dev endpoint and
  *                          managed identity; the storage account's resource group and id;
@@ -36,7 +37,9 @@
 #include "app/app_connection.h"
 #include "app/app_host.h"
 
+#include "app/app_action.h"
 #include "app/app_ctx.h"
+#include "app/app_job.h"
 #include "app/doctor.h"
 #include "app/store.h"
 #include "app/store_connection.h"
@@ -51,43 +54,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const actions[] = {
-  "connection_save",
-  "connection_doctor",
-  "connection_doctor_fix",
-  "connection_remove",
-  "connection_remove_confirm",
-  "connection_remove_dependents",
-  "connection_detach_dependents",
-  NULL,
-};
-static const char *const rules[] = { "connection_name_unique", NULL };
-static const char *const values[] = { "current_tenant", NULL };
-
-enum job_kind { J_SAVE, J_DOCTOR, J_FIX, J_REMOVE_ASK, J_REMOVE, J_REMOVE_DEPS, J_DETACH_DEPS };
-
-struct conn_host;
-
-struct conn_job {
-  struct conn_host *h;
-  struct wiz_job *job;
-  enum job_kind kind;
-  bool dry_run;
-  struct store_connection rec; /* what is saved (J_SAVE) or checked */
-  bool container_new, container_created, saved;
-  struct az_call *call;
-  struct doctor *doctor;
-  struct wiz_report *report;
-};
+const char *const app_connection_rules[] = { "connection_name_unique", NULL };
 
 struct conn_host {
-  struct app_host_base base;
-  struct wiz_decl decl;
-  bool editing; /* bound to a saved connection (edit, or the home screen's actions) */
+  struct app_host_base base; /* first: app_host_close() and the shared ops find it */
+  bool editing;              /* bound to a saved connection (edit, or the home screen's actions) */
   char *edit_id;
   long edit_revision;
   char *edit_agreed_at;
-  struct conn_job *job;
 };
 
 static struct store *store_of(struct conn_host *h, const char **out_msg)
@@ -130,129 +104,115 @@ static enum wiz_check check(void *ctx, const char *rule, const char *field_id,
   return res;
 }
 
-/* ---- jobs ------------------------------------------------------------------------------ */
+/* ---- actions: the registry's entries, then their steps (app_job.h) ----------------------- */
 
-static void job_free(struct conn_job *j)
+enum conn_mode { J_SAVE, J_DOCTOR, J_FIX, J_REMOVE_ASK, J_REMOVE, J_REMOVE_DEPS, J_DETACH_DEPS };
+
+enum conn_step {
+  S_NAME,      /* save: the name is free in the store */
+  S_CONTAINER, /* ... a new container is created */
+  S_RECORD,    /* ... the record is written */
+  S_DOCTOR,    /* the prerequisites check (doctor.h), after a save or on its own */
+  S_REMOVE,    /* remove: ask, or remove (with its dependents, or detaching them) */
+};
+
+const struct app_action app_connection_actions[] = {
+  { "connection_doctor", "Check prerequisites", "connection", S_DOCTOR, J_DOCTOR, 0 },
+  { "edit", "Edit", "connection", 0, 0, APP_ACTION_EDIT },
+  { "connection_remove", "Remove", "connection", S_REMOVE, J_REMOVE_ASK, APP_ACTION_WRITES },
+  { "connection_save", NULL, NULL, S_NAME, J_SAVE, APP_ACTION_WRITES },
+  { "connection_doctor_fix", NULL, NULL, S_DOCTOR, J_FIX, 0 },
+  { "connection_remove_confirm", NULL, NULL, S_REMOVE, J_REMOVE, APP_ACTION_WRITES },
+  { "connection_remove_dependents", NULL, NULL, S_REMOVE, J_REMOVE_DEPS, APP_ACTION_WRITES },
+  { "connection_detach_dependents", NULL, NULL, S_REMOVE, J_DETACH_DEPS, APP_ACTION_WRITES },
+  { NULL, NULL, NULL, 0, 0, 0 },
+};
+
+struct conn_job {
+  struct app_job base; /* first: the runner's */
+  struct conn_host *h;
+  enum conn_mode mode;
+  const struct wiz_answers *answers; /* during begin and the first step only */
+  struct store_connection rec;       /* what is saved (J_SAVE) or checked */
+  bool container_new, container_created, saved, record_failed;
+  struct doctor *doctor;
+};
+
+static struct conn_job *conn_of(struct app_job *job)
 {
-  doctor_delete(j->doctor);
-  az_call_delete(j->call);
-  wiz_report_delete(j->report);
-  store_connection_done(&j->rec);
-  free(j);
+  return (struct conn_job *)job;
 }
 
-/* End the job: the report goes to the engine. */
-static void job_end(struct conn_job *j)
+/* ---- connection_save -------------------------------------------------------------------- */
+
+static int name_done(struct app_job *job, struct az_call *call)
 {
-  struct wiz_job *job = j->job;
-  struct wiz_report *r = j->report;
-  j->report = NULL;
-  j->h->job = NULL;
-  job_free(j);
-  wiz_job_done(job, r);
+  struct conn_job *j = conn_of(job);
+  (void)call;
+  struct strbuf m;
+  strbuf_init(&m, 0);
+  bool taken =
+      check(j->h, "connection_name_unique", "display_name", j->answers, &m) == WIZ_CHECK_ERROR;
+  if (taken)
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "The name is taken", m.buf, NULL, NULL);
+  strbuf_done(&m);
+  if (taken)
+    return app_job_fail_rc(job, APP_NAME_TAKEN);
+  return j->container_new ? S_CONTAINER : S_RECORD;
 }
 
-static void progress_line(struct conn_job *j, const char *status)
+static struct az_call *container_start(struct app_job *job)
 {
-  struct wiz_progress p = { -1, -1, -1, -1, status };
-  wiz_job_progress(j->job, &p);
+  struct conn_job *j = conn_of(job);
+  app_job_say(job, "Creating the container %s in %s...", j->rec.container, j->rec.storage_account);
+  return az_arm_create_container(app_ctx_client(j->h->base.app), j->rec.subscription_id,
+                                 j->rec.storage_resource_group, j->rec.storage_account,
+                                 j->rec.container);
 }
 
-static enum wiz_outcome outcome_of(enum app_result rc)
+static int container_done(struct app_job *job, struct az_call *call)
 {
-  switch (app_result_class(rc)) {
-  case APP_CLASS_OK:
-    return WIZ_OUTCOME_DONE;
-  case APP_CLASS_USAGE:
-    return WIZ_OUTCOME_INVALID;
-  case APP_CLASS_REFUSED:
-    return WIZ_OUTCOME_REFUSED;
-  case APP_CLASS_FAILURE:
-    break;
+  struct conn_job *j = conn_of(job);
+  if (az_call_result(call) != AZ_OK) {
+    char *summary = az_error_summary(az_call_error(call));
+    const char *hint = az_call_error(call)->hint;
+    char *detail = xasprintf("%s%s%s", summary, hint ? " " : "", hint ? hint : "");
+    char *t = xasprintf("Creating the container %s failed", j->rec.container);
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, t, detail, j->rec.storage_account_id, NULL);
+    free(t);
+    free(detail);
+    free(summary);
+    return app_job_fail(job, app_job_az_outcome(az_call_result(call)));
   }
-  return WIZ_OUTCOME_FAILED;
+  j->container_created = !job->dry_run;
+  char *t = xasprintf("%s the container %s in storage account %s",
+                      job->dry_run ? "Would create" : "Created", j->rec.container,
+                      j->rec.storage_account);
+  wiz_report_add(job->r, job->dry_run ? WIZ_FINDING_INFO : WIZ_FINDING_PASS, t,
+                 "Public access: none.", NULL, NULL);
+  free(t);
+  return S_RECORD;
 }
 
-static enum wiz_outcome az_outcome(enum az_result r)
+static int record_done(struct app_job *job, struct az_call *call)
 {
-  switch (az_result_class(r)) {
-  case AZ_CLASS_OK:
-    return WIZ_OUTCOME_DONE;
-  case AZ_CLASS_CANCELED:
-    return WIZ_OUTCOME_CANCELLED;
-  case AZ_CLASS_LOCAL:
-    return WIZ_OUTCOME_INVALID;
-  case AZ_CLASS_REFUSED:
-    return WIZ_OUTCOME_REFUSED;
-  case AZ_CLASS_FAILURE:
-    break;
-  }
-  return WIZ_OUTCOME_FAILED;
-}
-
-static void on_doctor_progress(void *ud, const struct wiz_progress *p)
-{
-  struct conn_job *j = ud;
-  wiz_job_progress(j->job, p);
-}
-
-static void add_followups(struct wiz_report *r, const struct doctor *d)
-{
-  if (doctor_fixable(d))
-    wiz_report_add_followup(r, "connection_doctor_fix", "Grant what is missing");
-  wiz_report_add_followup(r, "connection_doctor", "Check again");
-}
-
-static void on_doctor_done(void *ud, struct doctor *d)
-{
-  struct conn_job *j = ud;
-  /* A save is done once the record is written: the check's findings are the rest. */
-  doctor_report(d, j->report, j->kind == J_SAVE);
-  if (j->kind == J_SAVE && doctor_missing(d)) {
-    char *s = xasprintf("%s Something is missing: press 1 to grant it, or see the commands for "
-                        "an administrator.",
-                        j->report->summary ? j->report->summary : "");
-    wiz_report_set_summary(j->report, s);
-    free(s);
-  }
-  add_followups(j->report, d);
-  job_end(j);
-}
-
-static void start_doctor(struct conn_job *j, bool fix)
-{
-  struct doctor_target t;
-  doctor_target_from_connection(&t, &j->rec);
-  struct doctor_options o = { 0 };
-  o.fix = fix;
-  o.dry_run = j->dry_run;
-  o.progress = on_doctor_progress;
-  o.done = on_doctor_done;
-  o.ud = j;
-  j->doctor = doctor_start(j->h->base.app, &t, &o);
-  doctor_target_done(&t);
-}
-
-/* ---- connection_save ---------------------------------------------------------------------- */
-
-static void save_record(struct conn_job *j)
-{
+  struct conn_job *j = conn_of(job);
   struct conn_host *h = j->h;
+  (void)call;
   const char *msg = NULL;
   struct store *s = store_of(h, &msg);
   struct store_connection *c = &j->rec;
-  if (j->dry_run) {
+  if (job->dry_run) {
     char *p = xasprintf("store: %s the connection record '%s' in %s (not written: dry run)",
                         h->editing ? "update" : "create", c->display_name,
                         s ? store_dir(s) : "the store");
-    wiz_report_add_plan(j->report, p);
+    wiz_report_add_plan(job->r, p);
     free(p);
-    wiz_report_add(j->report, WIZ_FINDING_INFO, "Dry run: the connection was not saved",
+    wiz_report_add(job->r, WIZ_FINDING_INFO, "Dry run: the connection was not saved",
                    "No container, no record and no role assignment was created; the calls "
                    "that would be made are listed below.",
                    NULL, NULL);
-    start_doctor(j, false);
-    return;
+    return S_DOCTOR;
   }
   enum app_result rc = APP_NOT_SIGNED_IN;
   if (s) {
@@ -270,20 +230,16 @@ static void save_record(struct conn_job *j)
     msg = store_message(s);
   }
   if (rc != APP_OK) {
-    j->report->outcome = outcome_of(rc);
-    free(j->report->title);
-    j->report->title =
-        xstrdup(h->editing ? "The connection was not updated" : "The connection was not saved");
-    wiz_report_add(j->report, WIZ_FINDING_FAIL,
+    wiz_report_add(job->r, WIZ_FINDING_FAIL,
                    rc == APP_CONFLICT_CHANGED || rc == APP_CONFLICT_REMOVED
                        ? "Someone else changed it meanwhile: nothing was overwritten"
                        : app_result_message(rc),
                    msg, NULL, NULL);
     if (j->container_created)
-      wiz_report_add(j->report, WIZ_FINDING_INFO, "The new container is kept",
+      wiz_report_add(job->r, WIZ_FINDING_INFO, "The new container is kept",
                      "It was created before the record could be saved; it is empty.", NULL, NULL);
-    job_end(j);
-    return;
+    j->record_failed = true;
+    return app_job_fail_rc(job, rc);
   }
   j->saved = true;
   if (h->editing) {
@@ -298,91 +254,62 @@ static void save_record(struct conn_job *j)
                            c->audience == STORE_AUDIENCE_ADMINS ? "administrators"
                                                                 : "administrators and contributors",
                            c->meta.revision, store_dir(s));
-  wiz_report_add(j->report, WIZ_FINDING_PASS, title, detail, NULL, NULL);
+  wiz_report_add(job->r, WIZ_FINDING_PASS, title, detail, NULL, NULL);
   free(title);
   free(detail);
-  start_doctor(j, false);
+  return S_DOCTOR;
 }
 
-static void on_container(struct az_call *call, void *ud)
+/* ---- the prerequisites check -------------------------------------------------------------- */
+
+static void on_doctor_progress(void *ud, const struct wiz_progress *p)
 {
-  struct conn_job *j = ud;
-  j->call = NULL;
-  enum az_result r = az_call_result(call);
-  if (r != AZ_OK) {
-    char *summary = az_error_summary(az_call_error(call));
-    const char *hint = az_call_error(call)->hint;
-    char *detail = xasprintf("%s%s%s", summary, hint ? " " : "", hint ? hint : "");
-    j->report->outcome = az_outcome(r);
-    free(j->report->title);
-    j->report->title = xstrdup("The connection was not saved");
-    char *t = xasprintf("Creating the container %s failed", j->rec.container);
-    wiz_report_add(j->report, WIZ_FINDING_FAIL, t, detail, j->rec.storage_account_id, NULL);
-    free(t);
-    free(detail);
-    free(summary);
-    az_call_delete(call);
-    job_end(j);
-    return;
-  }
-  az_call_delete(call);
-  j->container_created = !j->dry_run;
-  char *t =
-      xasprintf("%s the container %s in storage account %s",
-                j->dry_run ? "Would create" : "Created", j->rec.container, j->rec.storage_account);
-  wiz_report_add(j->report, j->dry_run ? WIZ_FINDING_INFO : WIZ_FINDING_PASS, t,
-                 "Public access: none.", NULL, NULL);
-  free(t);
-  save_record(j);
+  app_job_progress(ud, p);
 }
 
-static void start_save(struct conn_job *j, const struct wiz_answers *a)
+static void on_doctor_done(void *ud, struct doctor *d)
 {
-  struct conn_host *h = j->h;
-  app_connection_fill(&j->rec, a);
-  const struct wiz_item *ci = wiz_answers_item(a, "container");
-  j->container_new = ci && ci->is_new;
-  j->report = wiz_report_new(j->dry_run   ? "Dry run: nothing was saved"
-                             : h->editing ? "Connection updated"
-                                          : "Connection saved",
-                             WIZ_OUTCOME_DONE);
-  /* What the store would refuse, refused before Azure is touched. */
-  const char *msg = NULL;
-  struct store *s = store_of(h, &msg);
-  enum app_result rc =
-      s ? store_connection_require_admin(s, h->editing ? "edit" : "create") : APP_NOT_SIGNED_IN;
-  if (s && rc != APP_OK)
-    msg = store_message(s);
-  if (rc == APP_OK && s) {
-    struct strbuf m;
-    strbuf_init(&m, 0);
-    if (check(h, "connection_name_unique", "display_name", a, &m) == WIZ_CHECK_ERROR) {
-      rc = APP_NAME_TAKEN;
-      wiz_report_add(j->report, WIZ_FINDING_FAIL, "The name is taken", m.buf, NULL, NULL);
-    }
-    strbuf_done(&m);
+  (void)d;
+  app_job_resume(ud);
+}
+
+static struct az_call *doctor_begin(struct app_job *job)
+{
+  struct conn_job *j = conn_of(job);
+  struct doctor_target t;
+  doctor_target_from_connection(&t, &j->rec);
+  struct doctor_options o = { 0 };
+  o.fix = j->mode == J_FIX;
+  o.dry_run = job->dry_run;
+  o.progress = on_doctor_progress;
+  o.done = on_doctor_done;
+  o.ud = job;
+  app_job_hold(job);
+  j->doctor = doctor_start(j->h->base.app, &t, &o);
+  doctor_target_done(&t);
+  return NULL;
+}
+
+static int doctor_done(struct app_job *job, struct az_call *call)
+{
+  struct conn_job *j = conn_of(job);
+  struct doctor *d = j->doctor;
+  (void)call;
+  /* A save is done once the record is written: the check's findings are the rest. */
+  doctor_report(d, job->r, j->mode == J_SAVE);
+  if (job->r->outcome != WIZ_OUTCOME_DONE)
+    app_job_fail(job, job->r->outcome);
+  if (j->mode == J_SAVE && doctor_missing(d)) {
+    char *s = xasprintf("%s Something is missing: press 1 to grant it, or see the commands for "
+                        "an administrator.",
+                        job->r->summary ? job->r->summary : "");
+    wiz_report_set_summary(job->r, s);
+    free(s);
   }
-  if (rc != APP_OK) {
-    j->report->outcome = outcome_of(rc);
-    free(j->report->title);
-    j->report->title = xstrdup("The connection was not saved");
-    if (rc != APP_NAME_TAKEN)
-      wiz_report_add(j->report, WIZ_FINDING_FAIL, app_result_message(rc), msg, NULL, NULL);
-    job_end(j);
-    return;
-  }
-  if (j->container_new) {
-    char *status =
-        xasprintf("Creating the container %s in %s...", j->rec.container, j->rec.storage_account);
-    progress_line(j, status);
-    free(status);
-    j->call = az_arm_create_container(app_ctx_client(h->base.app), j->rec.subscription_id,
-                                      j->rec.storage_resource_group, j->rec.storage_account,
-                                      j->rec.container);
-    az_call_on_done(j->call, on_container, j);
-    return;
-  }
-  save_record(j);
+  if (doctor_fixable(d))
+    wiz_report_add_followup(job->r, "connection_doctor_fix", "Grant what is missing");
+  wiz_report_add_followup(job->r, "connection_doctor", "Check again");
+  return APP_STEP_END;
 }
 
 /* ---- the saved connection the other actions work on --------------------------------- */
@@ -410,12 +337,12 @@ static enum app_result find_record(struct conn_job *j, const struct wiz_answers 
   return rc;
 }
 
-static void start_doctor_job(struct conn_job *j, const struct wiz_answers *a, bool fix)
+static bool begin_doctor(struct conn_job *j, const struct wiz_answers *a)
 {
   const char *msg = NULL;
   enum app_result rc = find_record(j, a, &msg);
   const char *name = wiz_answers_text(a, "display_name");
-  if (rc == APP_NOT_FOUND && j->dry_run) {
+  if (rc == APP_NOT_FOUND && j->base.dry_run) {
     /* A dry run saved nothing: check what the answers name. */
     store_connection_done(&j->rec);
     app_connection_fill(&j->rec, a);
@@ -425,183 +352,201 @@ static void start_doctor_job(struct conn_job *j, const struct wiz_answers *a, bo
                           j->rec.display_name ? j->rec.display_name
                           : name              ? name
                                               : "?",
-                          fix ? ": granted and checked again" : "");
-  j->report = wiz_report_new(title, WIZ_OUTCOME_DONE);
+                          j->mode == J_FIX ? ": granted and checked again" : "");
+  app_job_set_title(&j->base, title);
   free(title);
   if (rc != APP_OK) {
-    j->report->outcome = outcome_of(rc);
-    wiz_report_add(j->report, WIZ_FINDING_FAIL, "No saved connection to check", msg, NULL, NULL);
-    job_end(j);
-    return;
+    wiz_report_add(j->base.r, WIZ_FINDING_FAIL, "No saved connection to check", msg, NULL, NULL);
+    app_job_fail_rc(&j->base, rc);
   }
-  start_doctor(j, fix);
+  return rc == APP_OK;
 }
 
 /* Exports and models that use the connection. */
-static void dependents(struct store *s, const char *id, struct wiz_report *r, size_t *out_n)
+static size_t dependents(struct store *s, const char *id, struct wiz_report *r)
 {
-  *out_n = 0;
+  size_t n = 0;
   struct store_export_list el = { 0 };
-  if (store_export_list(s, &el) == APP_OK) {
-    for (size_t i = 0; i < el.n; i++) {
-      if (el.items[i].connection_id && strcmp(el.items[i].connection_id, id) == 0) {
-        char *t = xasprintf("export '%s'", el.items[i].display_name);
-        wiz_report_add(r, WIZ_FINDING_INFO, t, "uses this connection", NULL, NULL);
-        free(t);
-        (*out_n)++;
-      }
-    }
-    store_export_list_done(&el);
-  }
   struct store_model_list ml = { 0 };
-  if (store_model_list(s, &ml) == APP_OK) {
-    for (size_t i = 0; i < ml.n; i++) {
-      if (ml.items[i].connection_id && strcmp(ml.items[i].connection_id, id) == 0) {
-        char *t = xasprintf("model '%s'", ml.items[i].name);
-        wiz_report_add(r, WIZ_FINDING_INFO, t, "uses this connection", NULL, NULL);
-        free(t);
-        (*out_n)++;
-      }
+  if (store_export_list(s, &el) != APP_OK)
+    el.n = 0;
+  if (store_model_list(s, &ml) != APP_OK)
+    ml.n = 0;
+  for (size_t i = 0; i < el.n + ml.n; i++) {
+    const char *conn = i < el.n ? el.items[i].connection_id : ml.items[i - el.n].connection_id;
+    if (conn && strcmp(conn, id) == 0) {
+      char *t = i < el.n ? xasprintf("export '%s'", el.items[i].display_name)
+                         : xasprintf("model '%s'", ml.items[i - el.n].name);
+      wiz_report_add(r, WIZ_FINDING_INFO, t, "uses this connection", NULL, NULL);
+      free(t);
+      n++;
     }
-    store_model_list_done(&ml);
+  }
+  store_export_list_done(&el);
+  store_model_list_done(&ml);
+  return n;
+}
+
+static void ask_remove(struct conn_job *j, struct store *s)
+{
+  const char *name = j->rec.display_name;
+  struct wiz_report *r = j->base.r;
+  char *title = xasprintf("%s is not removed yet", name);
+  app_job_set_title(&j->base, title);
+  free(title);
+  app_job_fail(&j->base, WIZ_OUTCOME_CANCELLED);
+  size_t n = dependents(s, j->rec.meta.id, r);
+  if (n) {
+    char *sum = xasprintf("%zu export%s or model%s still use %s: remove them, or detach them "
+                          "(kept, inactive, shown as \"No connection\"), then the connection.",
+                          n, n == 1 ? "" : "s", n == 1 ? "" : "s", name);
+    wiz_report_set_summary(r, sum);
+    free(sum);
+    wiz_report_add_followup(r, "connection_remove_dependents", "Remove them, then the connection");
+    wiz_report_add_followup(r, "connection_detach_dependents",
+                            "Detach them (kept, inactive), then remove the connection");
+  } else {
+    wiz_report_set_summary(r, "Press 1 to remove it for good; Enter keeps it. The workspace, "
+                              "storage and container stay in Azure.");
+    char *l = xasprintf("Yes, remove %s", name);
+    wiz_report_add_followup(r, "connection_remove_confirm", l);
+    free(l);
   }
 }
 
-static void start_remove(struct conn_job *j, const struct wiz_answers *a)
+static int remove_done(struct app_job *job, struct az_call *call)
 {
-  const char *msg = NULL;
-  enum app_result rc = find_record(j, a, &msg);
+  struct conn_job *j = conn_of(job);
   struct store *s = store_of(j->h, NULL);
-  if (rc == APP_OK)
-    rc = store_connection_require_admin(s, "remove");
-  if (rc != APP_OK) {
-    j->report = wiz_report_new("Nothing was removed", outcome_of(rc));
-    wiz_report_add(j->report, WIZ_FINDING_FAIL, app_result_message(rc), s ? store_message(s) : msg,
-                   NULL, NULL);
-    job_end(j);
-    return;
+  (void)call;
+  if (j->mode == J_REMOVE_ASK) {
+    ask_remove(j, s);
+    return APP_STEP_END;
   }
-  const char *name = j->rec.display_name;
-  if (j->kind == J_REMOVE_ASK) {
-    char *title = xasprintf("%s is not removed yet", name);
-    j->report = wiz_report_new(title, WIZ_OUTCOME_CANCELLED);
-    free(title);
-    size_t n = 0;
-    dependents(s, j->rec.meta.id, j->report, &n);
-    if (n) {
-      char *sum = xasprintf("%zu export%s or model%s still use %s: remove them, or detach them "
-                            "(kept, inactive, shown as \"No connection\"), then the connection.",
-                            n, n == 1 ? "" : "s", n == 1 ? "" : "s", name);
-      wiz_report_set_summary(j->report, sum);
-      free(sum);
-      wiz_report_add_followup(j->report, "connection_remove_dependents",
-                              "Remove them, then the connection");
-      wiz_report_add_followup(j->report, "connection_detach_dependents",
-                              "Detach them (kept, inactive), then remove the connection");
-    } else {
-      wiz_report_set_summary(j->report, "Press 1 to remove it for good; Enter keeps it. The "
-                                        "workspace, storage and container stay in Azure.");
-      char *l = xasprintf("Yes, remove %s", name);
-      wiz_report_add_followup(j->report, "connection_remove_confirm", l);
-      free(l);
-    }
-    job_end(j);
-    return;
-  }
-  enum app_remove_mode mode = j->kind == J_REMOVE_DEPS   ? APP_REMOVE_DEPENDENTS
-                              : j->kind == J_DETACH_DEPS ? APP_REMOVE_DETACH
+  enum app_remove_mode mode = j->mode == J_REMOVE_DEPS   ? APP_REMOVE_DEPENDENTS
+                              : j->mode == J_DETACH_DEPS ? APP_REMOVE_DETACH
                                                          : APP_REMOVE_REFUSE;
   struct strbuf log;
   strbuf_init(&log, 0);
   struct store_dependent_list deps = { 0 };
-  rc = app_connection_remove(s, j->rec.meta.id, j->rec.meta.revision, mode, &deps, &log);
-  char *title = xasprintf(rc == APP_OK ? "Removed the connection %s" : "%s was not removed", name);
-  j->report = wiz_report_new(title, outcome_of(rc));
+  enum app_result rc =
+      app_connection_remove(s, j->rec.meta.id, j->rec.meta.revision, mode, &deps, &log);
+  char *title = xasprintf(rc == APP_OK ? "Removed the connection %s" : "%s was not removed",
+                          j->rec.display_name);
+  app_job_set_title(job, title);
   free(title);
   for (char *line = log.buf; *line;) {
     size_t n = strcspn(line, "\n");
     char *l = xstrndup(line, n);
-    wiz_report_add(j->report, WIZ_FINDING_PASS, l, NULL, NULL, NULL);
+    wiz_report_add(job->r, WIZ_FINDING_PASS, l, NULL, NULL, NULL);
     free(l);
     line += n + (line[n] == '\n');
   }
-  if (rc != APP_OK)
-    wiz_report_add(j->report, WIZ_FINDING_FAIL, app_result_message(rc), store_message(s), NULL,
-                   NULL);
-  if (rc == APP_OK && j->h->editing) {
+  if (rc != APP_OK) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, app_result_message(rc), store_message(s), NULL, NULL);
+    app_job_fail_rc(job, rc);
+  } else if (j->h->editing) {
     j->h->editing = false; /* nothing left to edit */
   }
   store_dependent_list_done(&deps);
   strbuf_done(&log);
-  job_end(j);
+  return APP_STEP_END;
 }
 
-static int start_action(void *ctx, const char *action, const struct wiz_answers *answers,
-                        bool dry_run, struct wiz_job *job)
+static const struct app_step conn_steps[] = {
+  [S_NAME] = { "name_free", NULL, NULL, name_done, NULL },
+  [S_CONTAINER] = { "container", NULL, container_start, container_done, NULL },
+  [S_RECORD] = { "record", NULL, NULL, record_done, NULL },
+  [S_DOCTOR] = { "prerequisites", NULL, doctor_begin, doctor_done, NULL },
+  [S_REMOVE] = { "remove", NULL, NULL, remove_done, NULL },
+};
+
+/* ---- the job: what it reads first, the store role it needs, cancel ---------------------- */
+
+static bool conn_begin(struct app_job *job, const struct wiz_answers *a)
 {
-  struct conn_host *h = ctx;
-  if (h->job)
-    return -1;
-  struct conn_job *j = xcalloc(1, sizeof(*j));
-  j->h = h;
-  j->job = job;
-  j->dry_run = dry_run;
+  struct conn_job *j = conn_of(job);
+  j->h = (struct conn_host *)job->host;
+  j->mode = (enum conn_mode)job->action->mode;
   store_connection_init(&j->rec);
-  h->job = j;
-  wiz_job_set_data(job, j);
-  if (strcmp(action, "connection_save") == 0) {
-    j->kind = J_SAVE;
-    start_save(j, answers);
-  } else if (strcmp(action, "connection_doctor") == 0 ||
-             strcmp(action, "connection_doctor_fix") == 0) {
-    j->kind = strcmp(action, "connection_doctor") == 0 ? J_DOCTOR : J_FIX;
-    start_doctor_job(j, answers, j->kind == J_FIX);
-  } else if (strcmp(action, "connection_remove") == 0) {
-    j->kind = J_REMOVE_ASK;
-    start_remove(j, answers);
-  } else if (strcmp(action, "connection_remove_confirm") == 0) {
-    j->kind = J_REMOVE;
-    start_remove(j, answers);
-  } else if (strcmp(action, "connection_remove_dependents") == 0) {
-    j->kind = J_REMOVE_DEPS;
-    start_remove(j, answers);
-  } else if (strcmp(action, "connection_detach_dependents") == 0) {
-    j->kind = J_DETACH_DEPS;
-    start_remove(j, answers);
-  } else {
-    h->job = NULL;
-    job_free(j);
-    return -1;
+  switch (j->mode) {
+  case J_SAVE: {
+    app_connection_fill(&j->rec, a);
+    const struct wiz_item *ci = wiz_answers_item(a, "container");
+    j->container_new = ci && ci->is_new;
+    j->answers = a; /* for the name check, the first step, run before start_action returns */
+    app_job_set_title(job, job->dry_run    ? "Dry run: nothing was saved"
+                           : j->h->editing ? "Connection updated"
+                                           : "Connection saved");
+    return true;
   }
-  return 0;
+  case J_DOCTOR:
+  case J_FIX:
+    return begin_doctor(j, a);
+  default: {
+    const char *msg = NULL;
+    app_job_set_title(job, "Nothing was removed");
+    enum app_result rc = find_record(j, a, &msg);
+    if (rc != APP_OK) {
+      wiz_report_add(job->r, WIZ_FINDING_FAIL, app_result_message(rc), msg, NULL, NULL);
+      app_job_fail_rc(job, rc);
+    }
+    return rc == APP_OK;
+  }
+  }
 }
 
-static void cancel_action(void *ctx, struct wiz_job *job)
+/* Only administrators create, edit or remove connections. */
+static enum app_result conn_may_write(struct app_job *job, struct store *s, struct strbuf *why)
 {
-  struct conn_host *h = ctx;
-  struct conn_job *j = h->job;
-  if (!j || j->job != job)
-    return;
+  struct conn_job *j = conn_of(job);
+  enum app_result rc = store_connection_require_admin(s, j->mode != J_SAVE ? "remove"
+                                                         : j->h->editing   ? "edit"
+                                                                           : "create");
+  if (rc != APP_OK)
+    strbuf_puts(why, store_message(s));
+  return rc;
+}
+
+/* A save that failed says so (a cancelled one keeps its title: the cancel finding says it). */
+static void conn_finish(struct app_job *job)
+{
+  struct conn_job *j = conn_of(job);
+  if (j->mode == J_SAVE && job->failed && job->outcome != WIZ_OUTCOME_CANCELLED)
+    app_job_set_title(job, j->record_failed && j->h->editing ? "The connection was not updated"
+                                                             : "The connection was not saved");
+}
+
+static void conn_cancelled(struct app_job *job)
+{
+  struct conn_job *j = conn_of(job);
   if (j->doctor) {
     doctor_cancel(j->doctor);
-    doctor_report(j->doctor, j->report, true);
+    doctor_report(j->doctor, job->r, true);
   }
-  az_call_delete(j->call);
-  j->call = NULL;
-  if (!j->report)
-    j->report = wiz_report_new("Cancelled", WIZ_OUTCOME_CANCELLED);
   /* Once saved, the save is done: only the check was cut short. */
-  if (!(j->kind == J_SAVE && j->saved))
-    j->report->outcome = WIZ_OUTCOME_CANCELLED;
+  if (j->mode == J_SAVE && j->saved)
+    job->failed = false;
   if (!j->doctor) /* (the check's report says it was cancelled) */
-    wiz_report_add(j->report, WIZ_FINDING_INFO, "Cancelled",
-                   j->kind == J_SAVE && j->saved ? "The connection is saved; the check was stopped."
-                   : j->kind == J_SAVE && j->container_created
+    wiz_report_add(job->r, WIZ_FINDING_INFO, "Cancelled",
+                   j->mode == J_SAVE && j->saved ? "The connection is saved; the check was stopped."
+                   : j->mode == J_SAVE && j->container_created
                        ? "The container was created; the connection was not saved."
                        : "Stopped; what was done is kept.",
                    NULL, NULL);
-  job_end(j);
 }
+
+static void conn_job_done(struct app_job *job)
+{
+  struct conn_job *j = conn_of(job);
+  doctor_delete(j->doctor);
+  store_connection_done(&j->rec);
+}
+
+static const struct app_job_class conn_jobs = {
+  sizeof(struct conn_job), conn_steps,    conn_begin, conn_may_write, conn_finish,
+  conn_cancelled,          conn_job_done,
+};
 
 /* ---- edit mode ------------------------------------------------------------------------- */
 
@@ -650,19 +595,13 @@ static json_t *edit(struct app_host_base *base, const char *name, struct strbuf 
 static void destroy(struct app_host_base *base)
 {
   struct conn_host *h = (struct conn_host *)base;
-  if (h->job)
-    job_free(h->job); /* the wizard is gone: its job with it, no callback */
   free(h->edit_id);
   free(h->edit_agreed_at);
   free(h);
 }
 
-static const struct wiz_host_ops ops = {
-  app_host_start_load, app_host_cancel_load, check,          start_action,
-  cancel_action,       app_host_wait,        app_host_value, NULL,
-};
-
-struct app_host_base *app_host_connection_open(struct app_ctx *app, struct strbuf *why)
+struct app_host_base *app_host_connection_open(struct app_ctx *app, struct strbuf *why,
+                                               enum app_result *out_rc)
 {
   struct store *s = NULL;
   const char *msg = NULL;
@@ -671,17 +610,12 @@ struct app_host_base *app_host_connection_open(struct app_ctx *app, struct strbu
     rc = store_connection_require_admin(s, "create or edit");
   if (rc != APP_OK) {
     strbuf_puts(why, s && rc != APP_NOT_SIGNED_IN ? store_message(s) : msg);
-    app_host_set_open_result(rc);
+    *out_rc = rc;
     return NULL;
   }
   struct conn_host *h = xcalloc(1, sizeof(*h));
-  h->decl.sources = app_sources_names();
-  h->decl.actions = actions;
-  h->decl.rules = rules;
-  h->decl.values = values;
-  h->base.host.ops = &ops;
-  h->base.host.ctx = h;
-  h->base.host.decl = &h->decl;
+  h->base.jobs = &conn_jobs;
+  h->base.check = check;
   h->base.app = app;
   h->base.destroy = destroy;
   h->base.edit = edit;

@@ -275,7 +275,7 @@ void app_ls_filter(const char *source, struct wiz_list *items, void *ud)
   for (size_t i = 0; i < items->n; i++) {
     struct wiz_item *it = &items->items[i];
     const char *reason = NULL;
-    if (strcmp(source, "synapse_workspaces") == 0) {
+    if (strcmp(source, "synapse_workspaces") == 0 || strcmp(source, "connections") == 0) {
       const char *dep = wiz_item_attr(it, "prevent_data_exfiltration");
       if (dep && strcmp(dep, "true") == 0)
         reason = APP_LS_DEP_REASON;

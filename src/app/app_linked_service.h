@@ -32,6 +32,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "app/app_action.h"
+#include "app/app_result.h"
 #include "wizard/wiz_host.h"
 
 struct app_ctx;
@@ -40,8 +42,12 @@ struct az_error;
 struct strbuf;
 struct wiz_list;
 
-/** The wizard's host (app_host_linked_service.c), for app_host.c's table. */
-struct app_host_base *app_host_linked_service_open(struct app_ctx *app, struct strbuf *why);
+/** The wizard's host (app_host_linked_service.c), its actions and its rules, for the
+ * registry (app_action.c). */
+struct app_host_base *app_host_linked_service_open(struct app_ctx *app, struct strbuf *why,
+                                                   enum app_result *out_rc);
+extern const struct app_action app_ls_actions[];
+extern const char *const app_ls_rules[];
 
 /* The limitations, in the words of the quickstart (seeds 003 and 004). */
 #define APP_LS_DEP_REASON                                                                    \

@@ -29,3 +29,19 @@ enum app_result_class app_result_class(enum app_result rc)
 {
   return in_table(rc) ? rows[rc].cls : APP_CLASS_FAILURE;
 }
+
+enum app_result app_result_of_az(enum az_result r)
+{
+  switch (az_result_class(r)) {
+  case AZ_CLASS_OK:
+    return APP_OK;
+  case AZ_CLASS_LOCAL:
+    return APP_INVALID;
+  case AZ_CLASS_REFUSED:
+    return APP_DENIED;
+  case AZ_CLASS_CANCELED:
+  case AZ_CLASS_FAILURE:
+    break;
+  }
+  return APP_IO;
+}

@@ -18,6 +18,8 @@
 #define SYNWIZ_APP_APP_RESULT_H
 
 /* X(code, class, message) */
+#include "azure/az_result.h"
+
 #define APP_RESULT_TABLE(X)                                                     \
   X(APP_OK, OK, "done")                                                         \
   X(APP_INVALID, USAGE, "invalid input")                                        \
@@ -53,5 +55,8 @@ const char *app_result_message(enum app_result rc);
 /** The code's name as written in the table, e.g. "APP_NAME_TAKEN" (for logs and tests). */
 const char *app_result_name(enum app_result rc);
 enum app_result_class app_result_class(enum app_result rc);
+/** Azure's refusal or failure in the app's classes (a cancelled call is a failure here:
+ * app_job_az_outcome() tells it apart). */
+enum app_result app_result_of_az(enum az_result r);
 
 #endif

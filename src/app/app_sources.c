@@ -40,6 +40,10 @@ struct pending {
   char *default_storage; /* storage_accounts: the workspace's default account, first */
   app_source_filter_fn filter;
   void *filter_ud;
+  /* connections: the items, and the read of each one's workspace (NULL: none) */
+  struct wiz_list *items;
+  struct az_call **reads;
+  size_t n_reads, pending;
 };
 
 bool app_sources_has(const char *source)
@@ -66,6 +70,13 @@ static void pending_free(struct pending *p)
   if (!p)
     return;
   az_call_delete(p->call);
+  for (size_t i = 0; i < p->n_reads; i++)
+    az_call_delete(p->reads[i]);
+  free(p->reads);
+  if (p->items) {
+    wiz_list_done(p->items);
+    free(p->items);
+  }
   free(p->subscription);
   free(p->default_storage);
   free(p);
@@ -339,6 +350,22 @@ static void on_list_done(struct az_call *call, void *ud)
   deliver(p, items);
 }
 
+static void workspace_read(struct az_call *call, void *ud)
+{
+  struct pending *p = ud;
+  for (size_t i = 0; i < p->n_reads; i++) {
+    if (p->reads[i] == call && az_call_result(call) == AZ_OK &&
+        json_path_bool(az_call_json(call),
+                       "properties.managedVirtualNetworkSettings.preventDataExfiltration", false))
+      wiz_item_set_attr(&p->items->items[i], "prevent_data_exfiltration", "true");
+  }
+  if (--p->pending == 0) {
+    struct wiz_list *items = p->items;
+    p->items = NULL;
+    deliver(p, items);
+  }
+}
+
 static void load_connections(struct pending *p)
 {
   struct store *s = NULL;
@@ -372,8 +399,27 @@ static void load_connections(struct pending *p)
       set_attr(it, "container", c->container);
     }
   }
+  /* reads[i] reads the workspace of items[i] (NULL when the record does not name it). */
+  p->reads = xcalloc(list.n + 1, sizeof(*p->reads));
+  p->n_reads = list.n;
+  for (size_t i = 0; i < list.n; i++) {
+    const struct store_connection *c = &list.items[i];
+    if (c->redacted || !c->subscription_id || !c->workspace_resource_group || !c->workspace_name)
+      continue;
+    p->reads[i] = az_arm_get_workspace(app_ctx_client(p->ctx), c->subscription_id,
+                                       c->workspace_resource_group, c->workspace_name);
+    p->pending++;
+  }
   store_connection_list_done(&list);
-  deliver(p, items);
+  if (p->pending == 0) {
+    deliver(p, items);
+    return;
+  }
+  p->items = items;
+  for (size_t i = 0; i < p->n_reads; i++) {
+    if (p->reads[i])
+      az_call_on_done(p->reads[i], workspace_read, p);
+  }
 }
 
 int app_sources_start(struct app_ctx *ctx, const char *source, const struct wiz_answers *answers,

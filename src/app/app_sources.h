@@ -23,7 +23,9 @@
  *   connections           the store's connections the signed-in identity may see
  *                         (id = display name). attrs audience; for administrators also
  *                         subscription, workspace, resource_group, dev_endpoint,
- *                         principal_id, storage_account, container
+ *                         principal_id, storage_account, container, and
+ *                         prevent_data_exfiltration ("true") once each workspace has been
+ *                         read through ARM (one that cannot be read stays choosable)
  *
  * A host may pass a filter that sees (and may change) the items before they are delivered:
  * the linked-service host refuses workspaces with data exfiltration protection and

@@ -124,6 +124,13 @@ static enum app_result require_writer(struct store *s, const char *verb)
   return APP_OK;
 }
 
+enum app_result store_linked_service_require_writer(struct store *s, const char *verb)
+{
+  store_clear_message(s);
+  enum app_result rc = store_refresh_roles(s);
+  return rc ? rc : require_writer(s, verb);
+}
+
 /* ---- what store_record.c needs to know ---- */
 
 static void done(void *rec)

@@ -52,6 +52,10 @@ enum app_result store_linked_service_get(struct store *s, const char *id,
 /** By workspace and name (both case-insensitive). */
 enum app_result store_linked_service_find(struct store *s, const char *workspace_name,
                                           const char *name, struct store_linked_service *out);
+/** APP_OK when the user may `verb` ("change", "remove") linked services: administrators and
+ * contributors; else APP_DENIED (or the store's refusal) with store_message() saying who
+ * may. Asked before anything is changed in Azure, so that what is done can be recorded. */
+enum app_result store_linked_service_require_writer(struct store *s, const char *verb);
 enum app_result store_linked_service_create(struct store *s, struct store_linked_service *ls);
 enum app_result store_linked_service_update(struct store *s, struct store_linked_service *ls);
 enum app_result store_linked_service_remove(struct store *s, const char *id, long revision);

@@ -4,6 +4,7 @@
  * driver (tests/driver), which runs the same runner on fake hosts, links without the app.
  */
 #include "cli/wizard_run.h"
+#include "app/app_action.h"
 #include "app/app_ctx.h"
 #include "app/app_home.h"
 #include "app/app_host.h"
@@ -26,21 +27,6 @@ struct product {
   int open_rc;
   FILE *dry_run;
 };
-
-int cli_exit_of_app(enum app_result rc)
-{
-  switch (app_result_class(rc)) {
-  case APP_CLASS_OK:
-    return CLI_EXIT_DONE;
-  case APP_CLASS_USAGE:
-    return CLI_EXIT_USAGE;
-  case APP_CLASS_REFUSED:
-    return CLI_EXIT_REFUSED;
-  case APP_CLASS_FAILURE:
-    break;
-  }
-  return CLI_EXIT_FAILURE;
-}
 
 void cli_store_damage(struct store *s)
 {
@@ -80,9 +66,10 @@ static struct wiz_host *product_open(void *ctx, const char *form_id, bool dry_ru
 {
   struct product *p = ctx;
   struct app_ctx *app = product_app(p, dry_run, why);
-  struct wiz_host *host = app ? app_host_open(app, form_id, why) : NULL;
+  enum app_result rc = APP_OK;
+  struct wiz_host *host = app ? app_host_open(app, form_id, why, &rc) : NULL;
   if (!host)
-    p->hosts->open_exit = app ? cli_exit_of_app(app_host_open_result()) : p->open_rc;
+    p->hosts->open_exit = app ? cli_exit_of_app(rc) : p->open_rc;
   return host;
 }
 
@@ -147,5 +134,6 @@ const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx)
   hosts.ctx = &product;
   hosts.term = NULL;
   hosts.cloud_label = NULL;
+  hosts.decl = app_action_contract();
   return &hosts;
 }

@@ -56,6 +56,7 @@ struct az_error;
 int cli_azure_open(const struct cli_ctx *ctx, FILE *dry_run, struct az_client **out);
 /** Print an Azure error to stderr (code, message, hint, request id); return its exit code. */
 int cli_azure_fail(const struct az_error *e);
+/* Shared by every command (implemented in src/cli/cli.c; the test driver has its own). */
 /** The exit code of an app-layer result, by its class (app_result_class()). */
 int cli_exit_of_app(enum app_result rc);
 

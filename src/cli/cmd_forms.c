@@ -14,7 +14,6 @@ static const char usage_text[] =
 
 int cmd_forms(struct cli_ctx *ctx, int argc, char **argv)
 {
-  (void)ctx;
   if (cli_wants_help(argc, argv)) {
     fputs(usage_text, stdout);
     return CLI_EXIT_DONE;
@@ -25,5 +24,5 @@ int cmd_forms(struct cli_ctx *ctx, int argc, char **argv)
     fputs(usage_text, stderr);
     return CLI_EXIT_USAGE;
   }
-  return wizard_forms_check(argc - 2, argv + 2);
+  return wizard_forms_check(wizard_app_hosts(ctx), argc - 2, argv + 2);
 }

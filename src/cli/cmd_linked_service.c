@@ -307,6 +307,17 @@ static int remove_stale_record(struct ls_cmd *c)
 
 static int do_remove(struct ls_cmd *c, struct az_client *client)
 {
+  /* The store must be able to record the removal before Synapse is asked (a viewer, or a
+   * store synwiz refuses to open, would leave a record of something gone). */
+  struct store *s = NULL;
+  const char *msg = NULL;
+  enum app_result ar = app_ctx_store(c->app, &s, &msg);
+  if (ar == APP_OK)
+    ar = store_linked_service_require_writer(s, "remove");
+  if (ar != APP_OK) {
+    cli_error("%s", s ? store_message(s) : msg ? msg : app_result_message(ar));
+    return cli_exit_of_app(ar);
+  }
   json_t *ls = NULL;
   int rc = get_ml(c, client, &ls, remove_stale_record);
   if (!ls)
@@ -337,13 +348,11 @@ static int do_remove(struct ls_cmd *c, struct az_client *client)
   json_t *rec = record_of(c, c->name, &id, &rev);
   const char *note = "";
   if (rec) {
-    struct store *s = NULL;
-    if (app_ctx_store(c->app, &s, NULL) == APP_OK &&
-        store_linked_service_remove(s, id, rev) == APP_OK)
+    if (store_linked_service_remove(s, id, rev) == APP_OK)
       note = " and its record from the store";
     else
       fprintf(stderr, "synwiz: removed in Synapse, but its store record stays: %s\n",
-              s ? store_message(s) : "the store cannot be opened");
+              store_message(s));
   }
   json_decref(rec);
   free(id);

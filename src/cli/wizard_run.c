@@ -362,11 +362,11 @@ int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv)
 
 /* ---------- forms check ---------- */
 
-static int check_one(const char *file)
+static int check_one(const struct wiz_decl *decl, const char *file)
 {
   struct wiz_form *form = NULL;
   struct wiz_form_error err;
-  if (wiz_form_load(file, wiz_contract_decl(), &form, &err) != WIZ_OK) {
+  if (wiz_form_load(file, decl, &form, &err) != WIZ_OK) {
     char *t = wiz_form_error_text(&err);
     fprintf(stderr, "%s\n", t);
     free(t);
@@ -407,17 +407,17 @@ static char **form_files(size_t *out_n)
   return files;
 }
 
-int wizard_forms_check(int argc, char **argv)
+int wizard_forms_check(const struct wizard_hosts *hosts, int argc, char **argv)
 {
   int bad = 0, n = 0;
   if (argc > 0) {
     for (int i = 0; i < argc; i++, n++)
-      bad += check_one(argv[i]);
+      bad += check_one(hosts->decl, argv[i]);
   } else {
     size_t count = 0;
     char **files = form_files(&count);
     for (size_t i = 0; i < count; i++, n++) {
-      bad += check_one(files[i]);
+      bad += check_one(hosts->decl, files[i]);
       free(files[i]);
     }
     free(files);
@@ -462,7 +462,7 @@ int wizard_home(const struct wizard_hosts *hosts)
     size_t nf = 0;
     for (size_t i = 0; i < n_files; i++) {
       struct wiz_form_error e;
-      if (wiz_form_load(files[i], wiz_contract_decl(), &forms[nf], &e) == WIZ_OK) {
+      if (wiz_form_load(files[i], hosts->decl, &forms[nf], &e) == WIZ_OK) {
         hf[nf] = (struct ui_home_form){ forms[nf]->id, forms[nf]->title, forms[nf]->summary };
         nf++;
       } else {

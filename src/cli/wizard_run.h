@@ -23,9 +23,9 @@
  * Exit codes: enum cli_exit (0 done, 1 cancelled, 2 invalid input or usage, 3 Azure refused,
  * 4 network or service failure).
  *
- * Hosts come from a struct wizard_hosts: the product's (wizard_app_hosts(): the app layer's
- * host for each form, registered in wizard_run.c as src/app implements them) or a test
- * driver's (fake hosts, test-mode terminal).
+ * Hosts come from a struct wizard_hosts: the product's (wizard_app_hosts() of app_hosts.c:
+ * the app layer's host of each form, and the names they declare, from the app's registry
+ * src/app/app_action.h) or a test driver's (fake hosts, test-mode terminal).
  */
 #ifndef SYNWIZ_CLI_WIZARD_RUN_H
 #define SYNWIZ_CLI_WIZARD_RUN_H
@@ -57,6 +57,9 @@ struct wizard_hosts {
                   struct strbuf *why, int *out_exit);
   /** The exit code of the last failed open() (set by open; 0 = CLI_EXIT_FAILURE). */
   int open_exit;
+  /** The names the forms may use (forms check, the home screen's list of wizards): the
+   * app's registry (app_action_contract()) or a test driver's fake. */
+  const struct wiz_decl *decl;
 };
 
 struct wizard_opts {
@@ -81,7 +84,7 @@ int wizard_run(const struct wizard_hosts *hosts, const char *form_id,
 int wizard_resume(const struct wizard_hosts *hosts, int argc, char **argv);
 /** The home screen. */
 int wizard_home(const struct wizard_hosts *hosts);
-/** synwiz forms check [FILE...] */
-int wizard_forms_check(int argc, char **argv);
+/** synwiz forms check [FILE...], against the hosts' declarations. */
+int wizard_forms_check(const struct wizard_hosts *hosts, int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #define SYNWIZ_UTIL_STRBUF_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -28,6 +29,8 @@ bool strbuf_append(struct strbuf *sb, const void *data, size_t len);
 bool strbuf_puts(struct strbuf *sb, const char *s);
 bool strbuf_putc(struct strbuf *sb, char c);
 bool strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /** Percent-encode `s` per RFC 3986 (unreserved characters kept). */
 bool strbuf_put_urlencoded(struct strbuf *sb, const char *s);
 /** Hand the heap string to the caller and leave `sb` empty (still initialised). */

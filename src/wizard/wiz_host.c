@@ -16,48 +16,6 @@ bool wiz_decl_has(const char *const *names, const char *name)
   return false;
 }
 
-/* Keep in step with forms/README.md ("The contract for the app layer"). */
-static const char *const contract_sources[] = {
-  "subscriptions",
-  "synapse_workspaces",
-  "storage_accounts",
-  "containers",
-  "connections",
-  "ml_workspaces",
-  "integration_runtimes",
-  "pipelines",
-  "pipeline_outputs",
-  "pipeline_inputs",
-  "pipeline_input_attributes",
-  "ci_tables",
-  "table_columns",
-  NULL,
-};
-static const char *const contract_actions[] = {
-  "connection_save",
-  "connection_doctor",
-  "connection_doctor_fix",
-  "linked_service_test",
-  "linked_service_grant",
-  "linked_service_save",
-  NULL,
-};
-static const char *const contract_rules[] = {
-  "connection_name_unique",
-  "linked_service_name_unique",
-  "application_id_not_object_id",
-  NULL,
-};
-static const char *const contract_values[] = { "current_tenant", NULL };
-
-static const struct wiz_decl contract = { contract_sources, contract_actions, contract_rules,
-                                          contract_values };
-
-const struct wiz_decl *wiz_contract_decl(void)
-{
-  return &contract;
-}
-
 static char *dup_or_null(const char *s)
 {
   return s ? xstrdup(s) : NULL;

@@ -4,8 +4,9 @@
  *
  * Names. A host declares, in a struct wiz_decl, the names of its picker sources, actions,
  * host rules and values. Forms refer to those names; a form that names something its host
- * does not declare is refused when it is loaded (form.h). forms/README.md lists the names
- * of every form: that list is the contract for the app layer.
+ * does not declare is refused when it is loaded (form.h). The engine names none itself: the
+ * app's registry (src/app/app_action.h) says which names its hosts implement, and
+ * forms/README.md lists them.
  *
  * Everything is asynchronous and single-threaded. The engine starts a picker load or an
  * action; the host answers later, from inside its wait() (or at once, inside the start
@@ -62,8 +63,6 @@ struct wiz_decl {
 
 /** True when `name` is in the NULL-terminated array `names`. */
 bool wiz_decl_has(const char *const *names, const char *name);
-/** The names every form in forms/ uses (the app layer's contract, see forms/README.md). */
-const struct wiz_decl *wiz_contract_decl(void);
 
 /* --- reports --- */
 

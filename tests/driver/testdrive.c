@@ -18,7 +18,6 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,16 +25,6 @@
 struct drive {
   struct fake_host *current;
 };
-
-void cli_error(const char *fmt, ...)
-{
-  va_list ap;
-  fputs("synwiz: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-}
 
 static struct wiz_host *open_host(void *ctx, const char *form_id, bool dry_run, struct strbuf *why)
 {
@@ -105,16 +94,27 @@ int main(int argc, char **argv)
       break;
     }
   }
-  struct wizard_hosts hosts = {
-    open_host, close_host, home, NULL, &d, term.test ? &term : NULL, getenv("FAKE_CLOUD_LABEL"),
-    NULL,      0
-  };
+  struct wizard_hosts hosts = { open_host,
+                                close_host,
+                                home,
+                                NULL,
+                                &d,
+                                term.test ? &term : NULL,
+                                getenv("FAKE_CLOUD_LABEL"),
+                                NULL,
+                                0,
+                                fake_host_decl() };
   if (i >= argc) {
-    fprintf(stderr, "usage: synwiz-testdrive [--script F --dump-dir D] new FORM|resume|home\n");
+    fprintf(stderr, "usage: synwiz-testdrive [--script F --dump-dir D] new FORM|resume|home|forms "
+                    "check FILE\n");
     return 2;
   }
   if (strcmp(argv[i], "home") == 0)
     return wizard_home(&hosts);
+  /* The loader's checks with the fake host's names (test forms name sources the product
+   * does not implement yet). */
+  if (strcmp(argv[i], "forms") == 0 && i + 1 < argc && strcmp(argv[i + 1], "check") == 0)
+    return wizard_forms_check(&hosts, argc - i - 2, argv + i + 2);
   if (strcmp(argv[i], "resume") == 0)
     return wizard_resume(&hosts, argc - i, argv + i);
   if (strcmp(argv[i], "new") == 0 && i + 1 < argc) {

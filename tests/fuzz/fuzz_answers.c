@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "app/app_action.h"
 #include "support/fake_host.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -27,7 +28,7 @@ static void load_forms(void)
   for (size_t i = 0; i < N_FORMS; i++) {
     char *path = xasprintf("%s/forms/%s.json", src ? src : SYNWIZ_SOURCE_DIR, form_ids[i]);
     struct wiz_form_error err;
-    if (wiz_form_load(path, wiz_contract_decl(), &forms[i], &err) != WIZ_OK)
+    if (wiz_form_load(path, app_action_contract(), &forms[i], &err) != WIZ_OK)
       abort();
     free(path);
   }

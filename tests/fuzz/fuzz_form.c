@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "app/app_action.h"
 #include "support/fake_host.h"
 #include "wizard/form.h"
 #include "wizard/wiz_host.h"
@@ -21,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   text[size] = '\0';
   struct wiz_form *form = NULL;
   struct wiz_form_error err;
-  if (wiz_form_parse("fuzz.json", text, wiz_contract_decl(), &form, &err) == WIZ_OK) {
+  if (wiz_form_parse("fuzz.json", text, app_action_contract(), &form, &err) == WIZ_OK) {
     struct fake_host *fh = fake_host_new("fuzz");
     struct wizard *w = wiz_new(form, fake_host_host(fh));
     json_t *out = wiz_answers_to_json(w, WIZ_JSON_RECORD);

@@ -10,7 +10,7 @@ screen_run required_data new required_data
 expect_eq "cancel exits 1" 1 "$RC"
 screen_check group-loading group-entries group-proposed group-mapping-list group-next-refused \
   group-columns-typed group-review
-check "forms check accepts the group kind" "$BIN" forms check \
+check "forms check accepts the group kind" "$DRIVER" forms check \
   "$SRC/tests/fixtures/forms/required_data.json"
 
 unset FAKE_HOLD

@@ -558,7 +558,8 @@ static int host_setup(void **state)
   assert_non_null(app_ctx_identity(fx->app));
   struct strbuf why;
   strbuf_init(&why, 0);
-  fx->host = app_host_open(fx->app, "linked_service", &why);
+  enum app_result open_rc = APP_OK;
+  fx->host = app_host_open(fx->app, "linked_service", &why, &open_rc);
   strbuf_done(&why);
   assert_non_null(fx->host);
   const char *src = getenv("SYNWIZ_SOURCE_DIR");

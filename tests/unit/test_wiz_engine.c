@@ -33,7 +33,7 @@ static struct fixture *open_form(const char *id)
   const char *src = getenv("SYNWIZ_SOURCE_DIR");
   char *path = xasprintf("%s/forms/%s.json", src ? src : SYNWIZ_SOURCE_DIR, id);
   struct wiz_form_error err;
-  assert_int_equal(wiz_form_load(path, wiz_contract_decl(), &fx->form, &err), WIZ_OK);
+  assert_int_equal(wiz_form_load(path, fake_host_decl(), &fx->form, &err), WIZ_OK);
   free(path);
   fx->fh = fake_host_new(id);
   fx->w = wiz_new(fx->form, fake_host_host(fx->fh));
@@ -44,7 +44,7 @@ static struct fixture *open_text(const char *json)
 {
   struct fixture *fx = xcalloc(1, sizeof(*fx));
   struct wiz_form_error err;
-  enum wiz_result rc = wiz_form_parse("inline.json", json, wiz_contract_decl(), &fx->form, &err);
+  enum wiz_result rc = wiz_form_parse("inline.json", json, fake_host_decl(), &fx->form, &err);
   if (rc != WIZ_OK)
     fail_msg("%s: %s", err.path, err.reason);
   fx->fh = fake_host_new("inline");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app_action.h"
 #include "util/xalloc.h"
 #include "wizard/form.h"
 #include "wizard/wiz_host.h"
@@ -35,7 +36,7 @@ static void every_form_loads(void **state)
     char *path = xasprintf("%s/%s", dir, e->d_name);
     struct wiz_form *form = NULL;
     struct wiz_form_error err;
-    enum wiz_result rc = wiz_form_load(path, wiz_contract_decl(), &form, &err);
+    enum wiz_result rc = wiz_form_load(path, app_action_contract(), &form, &err);
     if (rc != WIZ_OK) {
       char *t = wiz_form_error_text(&err);
       fail_msg("%s", t);
@@ -58,7 +59,7 @@ static void expect_refused(const char *fixture, const char *path, const char *re
   char *file = src_path(rel);
   struct wiz_form *form = NULL;
   struct wiz_form_error err;
-  enum wiz_result rc = wiz_form_load(file, wiz_contract_decl(), &form, &err);
+  enum wiz_result rc = wiz_form_load(file, app_action_contract(), &form, &err);
   assert_int_equal(rc, WIZ_E_SCHEMA);
   assert_null(form);
   assert_string_equal(err.file, file);
@@ -141,7 +142,7 @@ static void connection_form_shape(void **state)
   char *file = src_path("forms/connection.json");
   struct wiz_form *form = NULL;
   struct wiz_form_error err;
-  assert_int_equal(wiz_form_load(file, wiz_contract_decl(), &form, &err), WIZ_OK);
+  assert_int_equal(wiz_form_load(file, app_action_contract(), &form, &err), WIZ_OK);
   const char *ids[] = { "display_name",    "audience",  "subscription", "workspace",
                         "storage_account", "container", "private_link", "agree" };
   for (size_t i = 0; i < 8; i++)

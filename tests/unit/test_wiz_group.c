@@ -38,7 +38,7 @@ static struct fixture *open_fx(void)
   struct fixture *fx = xcalloc(1, sizeof(*fx));
   char *path = form_path();
   struct wiz_form_error err;
-  if (wiz_form_load(path, wiz_contract_decl(), &fx->form, &err) != WIZ_OK)
+  if (wiz_form_load(path, fake_host_decl(), &fx->form, &err) != WIZ_OK)
     fail_msg("%s: %s", err.path, err.reason);
   free(path);
   fx->fh = fake_host_new("required_data");
@@ -99,7 +99,7 @@ static void expect_refused(const char *json, const char *path, const char *reaso
 {
   struct wiz_form *form = NULL;
   struct wiz_form_error err;
-  assert_int_equal(wiz_form_parse("g.json", json, wiz_contract_decl(), &form, &err), WIZ_E_SCHEMA);
+  assert_int_equal(wiz_form_parse("g.json", json, fake_host_decl(), &form, &err), WIZ_E_SCHEMA);
   if (strcmp(err.path, path) != 0 || !strstr(err.reason, reason))
     fail_msg("got %s: %s", err.path, err.reason);
   wiz_form_error_done(&err);

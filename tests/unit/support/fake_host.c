@@ -470,6 +470,41 @@ static struct wiz_home *fh_home(void *ctx)
   return home;
 }
 
+static const char *const fake_sources[] = {
+  "subscriptions",
+  "synapse_workspaces",
+  "storage_accounts",
+  "containers",
+  "connections",
+  "ml_workspaces",
+  "integration_runtimes",
+  "pipelines",
+  "pipeline_outputs",
+  "pipeline_inputs",
+  "pipeline_input_attributes",
+  "ci_tables",
+  "table_columns",
+  NULL,
+};
+static const char *const fake_actions[] = {
+  "connection_save",
+  "connection_doctor",
+  "connection_doctor_fix",
+  "linked_service_test",
+  "linked_service_grant",
+  "linked_service_save",
+  NULL,
+};
+static const char *const fake_rules[] = { "connection_name_unique", "linked_service_name_unique",
+                                          "application_id_not_object_id", NULL };
+static const char *const fake_values[] = { "current_tenant", NULL };
+static const struct wiz_decl fake_decl = { fake_sources, fake_actions, fake_rules, fake_values };
+
+const struct wiz_decl *fake_host_decl(void)
+{
+  return &fake_decl;
+}
+
 static const struct wiz_host_ops fake_ops = {
   fh_start_load,    fh_cancel_load, fh_check, fh_start_action,
   fh_cancel_action, fh_wait,        fh_value, fh_home,
@@ -481,7 +516,7 @@ struct fake_host *fake_host_new(const char *form_id)
   h->form = xstrdup(form_id ? form_id : "");
   h->host.ops = &fake_ops;
   h->host.ctx = h;
-  h->host.decl = wiz_contract_decl();
+  h->host.decl = &fake_decl;
   h->outcome = WIZ_OUTCOME_DONE;
   strbuf_init(&h->calls, 0);
   const char *d = getenv("FAKE_DELAY_MS");

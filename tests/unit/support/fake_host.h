@@ -18,6 +18,8 @@
 struct fake_host;
 
 struct fake_host *fake_host_new(const char *form_id);
+/** The names the fake host implements (every name the forms of forms/ use). */
+const struct wiz_decl *fake_host_decl(void);
 void fake_host_delete(struct fake_host *h);
 struct wiz_host *fake_host_host(struct fake_host *h);
 void fake_host_set_delay(struct fake_host *h, int ms);
