@@ -23,9 +23,25 @@
 #include "app/store_table.h"
 
 struct store;
+struct az_client;
 struct az_cloud;
+struct az_error;
 
 enum app_result app_table_read_file(const char *path, struct store_table *t, char **out_message);
+
+/**
+ * Read a table already in a storage account, with the client's (signed-in) identity: `url` is
+ * a blob URL (https://ACCOUNT.blob.SUFFIX/CONTAINER/PATH; the .dfs. form and
+ * abfss://CONTAINER@ACCOUNT.dfs.SUFFIX/PATH are read as the same blob) naming one .csv
+ * blob, or a folder (any other path, or the container): then every .csv blob under it, in
+ * name order, is one part of the table, each starting with the same header. Streamed
+ * (az_blob_read): memory holds one 4 MiB range whatever the size. An Azure failure is
+ * APP_AZURE with *out_az filled (e.g. 403 AuthorizationPermissionMismatch without a
+ * Storage Blob Data role); a malformed part is APP_INVALID naming the blob, line and column.
+ * Fills the record as app_table_read_file() does (source storage, location `url`).
+ */
+enum app_result app_table_read_url(struct az_client *c, const char *url, struct store_table *t,
+                                   char **out_message, struct az_error *out_az);
 
 /** On the sandbox cloud only (else APP_OK, nothing done): add the demo tables that are
  * missing from the store. */

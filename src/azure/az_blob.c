@@ -502,6 +502,157 @@ struct az_call *az_blob_download_file(struct az_client *c, const struct az_stora
   return call;
 }
 
+/* ---- read (streamed to a callback) ------------------------------------------------------- */
+
+#define DEFAULT_READ_CHUNK (4 << 20)
+
+struct reader {
+  const struct az_storage_account *account;
+  char *url;
+  int64_t size;
+  int64_t chunk;
+  int64_t next_offset;
+  int timeout_ms;
+  az_blob_chunk_fn fn;
+  void *ud;
+  struct az_request *req; /* the HEAD, then the range in flight */
+};
+
+static void read_range(struct az_call *call);
+
+static void read_finish(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  az_call_progress(call, rd->size, rd->size);
+  json_decref(call->json);
+  call->json = json_pack("{s:I}", "size", (json_int_t)rd->size);
+  az_call_finish(call, AZ_OK);
+}
+
+static void read_range_done(struct az_request *r)
+{
+  struct az_call *call = r->ud;
+  struct reader *rd = call->state;
+  rd->req = NULL;
+  size_t len = 0;
+  const char *body = r->result == AZ_OK ? az_request_body(r, &len) : NULL;
+  if (r->result == AZ_OK && (int64_t)len != r->driver_data) {
+    r->result = AZ_E_BAD_RESPONSE;
+    az_error_set(&r->error, AZ_E_BAD_RESPONSE, "a range of %s came back short (%zu of %lld bytes)",
+                 rd->url, len, (long long)r->driver_data);
+  }
+  if (r->result != AZ_OK) {
+    az_call_finish_from_request(call, r);
+    az_request_delete(r);
+    return;
+  }
+  bool go_on = rd->fn(rd->ud, body, len);
+  az_request_delete(r);
+  if (!go_on) {
+    az_error_set(&call->error, AZ_E_CANCELED, "reading %s was stopped by its reader", rd->url);
+    az_call_finish(call, AZ_E_CANCELED);
+    return;
+  }
+  az_call_progress(call, rd->next_offset, rd->size);
+  if (rd->next_offset < rd->size)
+    read_range(call);
+  else
+    read_finish(call);
+}
+
+static void read_range(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  int64_t from = rd->next_offset;
+  int64_t len = rd->size - from < rd->chunk ? rd->size - from : rd->chunk;
+  rd->next_offset += len;
+  struct az_request *r = az_request_new(call->client, "GET", rd->url, read_range_done, call);
+  storage_request(r, rd->account);
+  char range[64];
+  snprintf(range, sizeof(range), "bytes=%lld-%lld", (long long)from, (long long)(from + len - 1));
+  az_headers_set(&r->headers, "x-ms-range", range);
+  az_sink_done(&r->sink);
+  az_sink_init_memory(&r->sink, (size_t)len + 1);
+  r->driver_data = len;
+  r->deadline_ms = az_now_ms(call->client) + rd->timeout_ms;
+  rd->req = r;
+  az_request_start(r);
+}
+
+static void read_head_done(struct az_request *r)
+{
+  struct az_call *call = r->ud;
+  struct reader *rd = call->state;
+  rd->req = NULL;
+  if (r->result != AZ_OK) {
+    az_call_finish_from_request(call, r);
+    az_request_delete(r);
+    return;
+  }
+  const char *len = az_headers_get(&r->x.response_headers, "Content-Length");
+  char *end = NULL;
+  long long size = len ? strtoll(len, &end, 10) : -1;
+  bool valid = len && end != len && !*end && size >= 0;
+  az_request_delete(r);
+  if (!valid) {
+    az_error_set(&call->error, AZ_E_BAD_RESPONSE, "the blob's size is unknown");
+    az_call_finish(call, AZ_E_BAD_RESPONSE);
+    return;
+  }
+  rd->size = size;
+  az_call_progress(call, 0, rd->size);
+  if (rd->size == 0)
+    read_finish(call);
+  else
+    read_range(call);
+}
+
+static void read_cancel(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  if (rd) {
+    az_request_delete(rd->req);
+    rd->req = NULL;
+  }
+}
+
+static void read_destroy(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  if (!rd)
+    return;
+  az_request_delete(rd->req);
+  free(rd->url);
+  free(rd);
+  call->state = NULL;
+}
+
+static const struct az_call_driver read_driver = { "blob read", read_cancel, read_destroy };
+
+struct az_call *az_blob_read(struct az_client *c, const struct az_storage_account *a,
+                             const char *container, const char *blob,
+                             const struct az_blob_transfer_options *opts, az_blob_chunk_fn fn,
+                             void *ud)
+{
+  char *url = az_blob_url(a, container, blob);
+  if (!url)
+    return az_call_failed(c, AZ_E_INVALID_ARG, "a blob read needs a container and a blob name");
+  struct reader *rd = xcalloc(1, sizeof(*rd));
+  rd->account = a;
+  rd->url = url;
+  rd->chunk = opts && opts->block_size > 0 ? opts->block_size : DEFAULT_READ_CHUNK;
+  rd->timeout_ms =
+      opts && opts->block_timeout_ms > 0 ? opts->block_timeout_ms : DEFAULT_BLOCK_TIMEOUT_MS;
+  rd->fn = fn;
+  rd->ud = ud;
+  struct az_call *call = az_call_new(c, &read_driver, rd);
+  struct az_request *r = az_request_new(c, "HEAD", rd->url, read_head_done, call);
+  storage_request(r, a);
+  rd->req = r;
+  az_request_start(r);
+  return call;
+}
+
 /* ---- list ------------------------------------------------------------------------------ */
 
 /* The text of <tag>…</tag> inside [s, end), entities decoded; NULL if absent. */

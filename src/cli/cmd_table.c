@@ -2,7 +2,7 @@
  * synwiz table add | list | show | remove: the table catalog (src/app/store_table.h) that
  * exports and custom models pick from.
  *
- *   add NAME --file PATH.csv [--customer-id COLUMN]   read the file once and add it
+ *   add NAME (--file PATH.csv | --url URL) [--customer-id COLUMN]   read it once, add it
  *   list [--output json|table]
  *   show NAME [--output json|table]                   attributes and types, rows, bytes, where
  *   remove NAME                                       the record only; the data stays
@@ -13,6 +13,7 @@
 #include "app/app_table.h"
 #include "app/store.h"
 #include "app/store_table.h"
+#include "azure/az_error.h"
 #include "util/xalloc.h"
 #include "wizard/rules.h"
 
@@ -23,7 +24,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: synwiz table add NAME --file PATH.csv [--customer-id COLUMN]\n"
+    "usage: synwiz table add NAME (--file PATH.csv | --url URL) [--customer-id COLUMN]\n"
     "       synwiz table list [--output json|table]\n"
     "       synwiz table show NAME [--output json|table]\n"
     "       synwiz table remove NAME\n"
@@ -32,14 +33,17 @@ static const char usage_text[] =
     "header row, UTF-8), in bounded memory whatever its size, and records its attributes\n"
     "with the CDM data type each column holds (string, int64, double, decimal, boolean,\n"
     "dateTime, guid), its rows and its bytes; a malformed file is refused with its line and\n"
-    "column. --customer-id names the column holding the customer id and makes the table the\n"
-    "customer profile table (one per store). Names: a letter, then letters, digits and _,\n"
-    "unique ignoring case. `remove` forgets the table; its file is not touched. On the\n"
-    "sandbox a new store lists the demo tables Customer, Orders and WebActivity.\n"
+    "column. --url reads a CSV blob, or every .csv blob under a folder (the parts of one\n"
+    "table, each with the header), with the signed-in identity, which needs a Storage Blob\n"
+    "Data role (Reader is enough) on the container or the account. --customer-id names\n"
+    "the column holding the customer id and makes the table the customer profile table\n"
+    "(one per store). Names: a letter, then letters, digits and _, unique ignoring case.\n"
+    "`remove` forgets the table; its data is not touched. On the sandbox a new store lists\n"
+    "the demo tables Customer, Orders and WebActivity.\n"
     "Administrators and contributors add and remove tables; every member lists them.\n"
     "\n"
-    "Exit status: 0 done, 2 usage or an invalid file, 3 refused (your role), 4 the store\n"
-    "cannot be read or written.\n";
+    "Exit status: 0 done, 2 usage or an invalid file, 3 refused (your role, or Azure: a\n"
+    "missing data role), 4 the store or Azure cannot be read.\n";
 
 static int usage(bool ok)
 {
@@ -89,7 +93,8 @@ static void print_show(const struct store_table *t)
   free(size);
 }
 
-static int add(struct store *s, const char *name, const char *file, const char *customer_id)
+static int add(struct app_ctx *app, struct store *s, const char *name, const char *file,
+               const char *url, const char *customer_id)
 {
   struct store_table t;
   store_table_init(&t);
@@ -100,19 +105,26 @@ static int add(struct store *s, const char *name, const char *file, const char *
     return CLI_EXIT_USAGE;
   }
   char *why = NULL;
-  enum app_result rc = app_table_read_file(file, &t, &why);
+  struct az_error azerr;
+  az_error_init(&azerr);
+  enum app_result rc = url ? app_table_read_url(app_ctx_client(app), url, &t, &why, &azerr)
+                           : app_table_read_file(file, &t, &why);
   if (rc != APP_OK) {
-    cli_error("%s", why);
+    int exit_code = rc == APP_AZURE ? cli_azure_fail(&azerr) : cli_exit_of_app(rc);
+    if (rc != APP_AZURE)
+      cli_error("%s", why);
     free(why);
+    az_error_done(&azerr);
     store_table_done(&t);
-    return cli_exit_of_app(rc);
+    return exit_code;
   }
+  az_error_done(&azerr);
   t.name = xstrdup(name);
   if (customer_id) {
     const struct store_table_attribute *a = store_table_attribute(&t, customer_id);
     if (!a) {
       cli_error("--customer-id: '%s' is not a column of %s (its header names %zu columns).",
-                customer_id, file, t.n_attributes);
+                customer_id, url ? url : file, t.n_attributes);
       store_table_done(&t);
       return CLI_EXIT_USAGE;
     }
@@ -171,10 +183,6 @@ int cmd_table(struct cli_ctx *ctx, int argc, char **argv)
       cli_error("table add needs --file PATH.csv or --url URL (one of them)");
       return CLI_EXIT_USAGE;
     }
-    if (url) {
-      cli_error("--url is not available yet: download the CSV and use --file");
-      return CLI_EXIT_USAGE;
-    }
     const char *why = NULL;
     if (wiz_rule_check(wiz_rule_find("table_name"), name, &why) == WIZ_CHECK_ERROR) {
       cli_error("'%s' is not a table name: %s (rule: table_name)", name, why);
@@ -197,7 +205,7 @@ int cmd_table(struct cli_ctx *ctx, int argc, char **argv)
     return cli_exit_of_app(r);
   }
   if (is_add) {
-    rc = add(s, name, file, customer_id);
+    rc = add(app, s, name, file, url, customer_id);
   } else if (is_list) {
     struct store_table_list l = { 0 };
     r = store_table_list(s, &l);

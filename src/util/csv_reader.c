@@ -258,6 +258,7 @@ struct csv_reader {
   int64_t bytes;
 
   bool header_done;
+  bool part_header; /* reading a later part's header (csv_reader_next_part) */
   size_t n_columns;
   struct column *columns;
   size_t field; /* index of the next field in the row */
@@ -352,6 +353,17 @@ static void on_field(void *data, size_t len, void *ud)
   if (r->cb_message)
     return;
   const char *s = data;
+  if (r->part_header) {
+    if (r->field >= r->n_columns)
+      cb_fail(r, xasprintf("this part's header has more columns than the first part's %zu",
+                           r->n_columns));
+    else if (strcasecmp(s ? s : "", r->columns[r->field].name) != 0)
+      cb_fail(r, xasprintf("this part's header names '%s' as column %zu where the first part "
+                           "names '%s'",
+                           s ? s : "", r->field + 1, r->columns[r->field].name));
+    r->field++;
+    return;
+  }
   if (!r->header_done) {
     if (r->n_columns >= CSV_READER_MAX_COLUMNS) {
       cb_fail(r, xasprintf("the header has more than %u columns", CSV_READER_MAX_COLUMNS));
@@ -429,6 +441,14 @@ static void on_row_end(int term, void *ud)
     return;
   if (!r->header_done) {
     finish_header(r);
+    return;
+  }
+  if (r->part_header) {
+    if (r->field != r->n_columns)
+      cb_fail(r, xasprintf("this part's header has %zu columns where the first part's has %zu",
+                           r->field, r->n_columns));
+    r->part_header = false;
+    r->field = 0;
     return;
   }
   if (r->field != r->n_columns) {
@@ -575,10 +595,9 @@ bool csv_reader_feed(struct csv_reader *r, const void *data, size_t len)
   return parse_bytes(r, s, len);
 }
 
-bool csv_reader_finish(struct csv_reader *r)
+/* The end of the current input: a pending byte order mark, the last row. */
+static bool end_input(struct csv_reader *r)
 {
-  if (r->failed || r->finished)
-    return !r->failed;
   if (!r->bom_done && r->bom_seen) {
     r->bom_done = true;
     if (!parse_bytes(r, bom, r->bom_seen))
@@ -599,7 +618,34 @@ bool csv_reader_finish(struct csv_reader *r)
                    "the file ends inside a quoted field (a quote is never closed)");
   if (!r->header_done)
     return fail_at(r, 1, 1, "the file is empty: the first row must name the columns");
+  if (r->part_header)
+    return fail_at(r, 1, 1, "the part is empty: every part starts with the header row");
+  return true;
+}
+
+bool csv_reader_finish(struct csv_reader *r)
+{
+  if (r->failed || r->finished)
+    return !r->failed;
+  if (!end_input(r))
+    return false;
   r->finished = true;
+  return true;
+}
+
+bool csv_reader_next_part(struct csv_reader *r)
+{
+  if (r->failed || r->finished)
+    return false;
+  if (!end_input(r))
+    return false;
+  r->line = 1;
+  r->line_chars = 0;
+  r->utf8_need = 0;
+  r->bom_seen = 0;
+  r->bom_done = false;
+  r->part_header = true;
+  r->field = 0;
   return true;
 }
 

@@ -76,6 +76,11 @@ void csv_reader_delete(struct csv_reader *r);
 
 bool csv_reader_feed(struct csv_reader *r, const void *data, size_t len);
 bool csv_reader_finish(struct csv_reader *r);
+/** Start the next part of a table stored as several files (a folder of CSV parts): ends the
+ * current part (its last row may lack a line break) and reads the next part's first row as
+ * a header, which must name the same columns as the first part's (ignoring case); lines
+ * count from 1 again. Rows and types run on across parts. */
+bool csv_reader_next_part(struct csv_reader *r);
 /** Feed the whole file at `path` in 64 KiB reads, then finish. An unreadable file fails
  * with a message naming it and errno's text (line 0). */
 bool csv_reader_read_file(struct csv_reader *r, const char *path);

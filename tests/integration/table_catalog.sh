@@ -3,8 +3,9 @@
 # Orders, WebActivity) with the rows of the sandbox's files; `table add --file` reads a CSV
 # (quotes, embedded line breaks, CRLF, byte order mark) and infers CDM types; a malformed
 # file is refused with its line and column; names follow the CI table rule and are unique
-# ignoring case; one customer profile table; show, list --output json, remove; a viewer is
-# refused add.
+# ignoring case; one customer profile table; `--url` reads a blob or a folder of parts with
+# the signed-in identity, refused by Azure without a Storage Blob Data role; show, list
+# --output json, remove; a viewer is refused add.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
 . "$SRC/tests/lib/common.sh"
@@ -71,6 +72,46 @@ check "... naming the one there is" grep -q "'Customer' is already the customer 
 "$BIN" table add People3 --file "$T/people.csv" --customer-id Nope 2>"$T/col.err"
 check "--customer-id must name a column" grep -q "'Nope' is not a column" "$T/col.err"
 check_fails "a missing file is refused" "$BIN" table add Missing --file "$T/none.csv"
+
+# --url: a CSV blob or a folder of parts, read with the signed-in identity (Dana).
+BLOBPORT=$(jget "$SYNWIZ_SANDBOX_DIR/runtime.json" 'String(j.ports.azurite)')
+BLOB="https://contosolake.blob.sandbox.localhost:$BLOBPORT"
+"$BIN" table add Src --url "$BLOB/customerinsights/source/Orders/Orders.csv" 2>"$T/norole.err"
+expect_eq "--url without a Storage Blob Data role: refused by Azure (exit 3)" 3 $?
+check "... AuthorizationPermissionMismatch, with the role to get" grep -q "AuthorizationPermissionMismatch" "$T/norole.err"
+check "... and the hint naming the role" grep -q "Storage Blob Data" "$T/norole.err"
+SA="/subscriptions/$SYNWIZ_SANDBOX_SUBSCRIPTION/resourceGroups/rg-analytics/providers/Microsoft.Storage/storageAccounts/contosolake"
+check "Dana grants herself Storage Blob Data Reader on contosolake" "$BIN" rest --method put \
+  --url "$SYNWIZ_SANDBOX_ARM$SA/providers/Microsoft.Authorization/roleAssignments/$(cat /proc/sys/kernel/random/uuid)?api-version=2022-04-01" \
+  --body "{\"properties\":{\"roleDefinitionId\":\"/subscriptions/$SYNWIZ_SANDBOX_SUBSCRIPTION/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1\",\"principalId\":\"$SYNWIZ_SANDBOX_USER_OBJECT_ID\",\"principalType\":\"User\"}}"
+check "table add --url reads a CSV blob" "$BIN" table add Src --url "$BLOB/customerinsights/source/Orders/Orders.csv"
+"$BIN" table show Src --output json >"$T/src.json"
+expect_eq "... its rows equal the file's" "$(jget "$T/list0.json" 'j.find(t => t.name === "Orders").rows')" "$(jget "$T/src.json" j.rows)"
+expect_eq "... its source is storage" storage "$(jget "$T/src.json" j.source)"
+check "the abfss:// form names the same blob" "$BIN" table add Src2 --url "abfss://customerinsights@contosolake.dfs.sandbox.localhost:$BLOBPORT/source/Customer/Customer.csv"
+# A folder of parts (uploaded with the account key), each with the header; a folder of its
+# own per run, since blobs outlive the sandbox's reset.
+PARTS="$BLOB/raw/parts-$(date +%s)-$$"
+printf 'Id,Amount\r\n1,2.50\r\n2,3.75\r\n' >"$T/p1.csv"
+printf 'Id,Amount\r\n3,1e2\r\n' >"$T/p2.csv"
+printf 'Id,Total\r\n4,1\r\n' >"$T/p3.csv"
+"$BIN" rest --shared-key --url "$PARTS/2026/p1.csv" --upload "$T/p1.csv" >/dev/null
+"$BIN" rest --shared-key --url "$PARTS/2026/sub/p2.csv" --upload "$T/p2.csv" >/dev/null
+"$BIN" rest --shared-key --url "$PARTS/readme.txt" --upload "$T/p2.csv" >/dev/null
+check "table add --url of a folder reads every .csv part" "$BIN" table add Parts --url "$PARTS"
+"$BIN" table show Parts --output json >"$T/parts.json"
+expect_eq "... rows of both parts" 3 "$(jget "$T/parts.json" j.rows)"
+expect_eq "... types across parts" "int64 double" "$(jget "$T/parts.json" 'j.attributes.map(a => a.dataType).join(" ")')"
+expect_eq "... the parts in name order" 2 "$(jget "$T/parts.json" 'j.parts.length')"
+"$BIN" rest --shared-key --url "$PARTS/2026/z.csv" --upload "$T/p3.csv" >/dev/null
+"$BIN" table add Parts2 --url "$PARTS/" 2>"$T/parts.err"
+expect_eq "a part with another header is refused (exit 2)" 2 $?
+check "... naming the blob and the column" grep -q "/2026/z.csv is not a valid CSV file .*line 1, column 9: this part's header names 'Total' as column 2" "$T/parts.err"
+"$BIN" table add Parts3 --url "$BLOB/raw/nothing/here" 2>"$T/noparts.err"
+check "a folder without .csv blobs is refused" grep -q "There is no .csv blob under" "$T/noparts.err"
+"$BIN" table remove Src >/dev/null
+"$BIN" table remove Src2 >/dev/null
+"$BIN" table remove Parts >/dev/null
 
 # Remove: the record goes, the file stays.
 check "table remove" "$BIN" table remove people

@@ -235,6 +235,43 @@ static void reads_files_and_caps_fields(void **state)
   csv_reader_delete(r);
 }
 
+/* A table in parts: each part has the header; rows and types run on across them. */
+static void parts_share_one_header(void **state)
+{
+  struct seen seen;
+  strbuf_init(&seen.out, 0);
+  seen.stop_at = 0;
+  struct csv_reader_options o = { collect, &seen };
+  struct csv_reader *r = csv_reader_new(&o);
+  assert_true(csv_reader_feed(r, "Id,Name\r\n1,a\r\n2,b", strlen("Id,Name\r\n1,a\r\n2,b")));
+  assert_true(csv_reader_next_part(r));
+  assert_true(
+      csv_reader_feed(r, "\xef\xbb\xbfid,NAME\n3,c\n", strlen("\xef\xbb\xbfid,NAME\n3,c\n")));
+  assert_true(csv_reader_next_part(r));
+  assert_true(csv_reader_feed(r, "Id,Name\n4.5,d\n", strlen("Id,Name\n4.5,d\n")));
+  assert_true(csv_reader_finish(r));
+  assert_int_equal(csv_reader_rows(r), 4);
+  assert_string_equal(seen.out.buf, "1|a\n2|b\n3|c\n4.5|d\n");
+  assert_int_equal(csv_reader_column_type(r, 0), CSV_TYPE_DECIMAL);
+  csv_reader_delete(r);
+  strbuf_done(&seen.out);
+
+  r = csv_reader_new(NULL);
+  assert_true(csv_reader_feed(r, "Id,Name\n1,a\n", strlen("Id,Name\n1,a\n")));
+  assert_true(csv_reader_next_part(r));
+  assert_false(csv_reader_feed(r, "Id,Nom\n", strlen("Id,Nom\n")));
+  assert_string_equal(csv_reader_message(r), "line 1, column 7: this part's header names 'Nom' as "
+                                             "column 2 where the first part names 'Name'");
+  csv_reader_delete(r);
+
+  r = csv_reader_new(NULL);
+  assert_true(csv_reader_feed(r, "Id,Name\n1,a\n", strlen("Id,Name\n1,a\n")));
+  assert_true(csv_reader_next_part(r));
+  assert_false(csv_reader_finish(r));
+  assert_non_null(strstr(csv_reader_message(r), "the part is empty"));
+  csv_reader_delete(r);
+}
+
 static bool to_strbuf(void *ud, const void *data, size_t len)
 {
   return strbuf_append(ud, data, len);
@@ -304,6 +341,7 @@ int main(void)
     cmocka_unit_test(type_inference),
     cmocka_unit_test(row_callback_can_stop),
     cmocka_unit_test(reads_files_and_caps_fields),
+    cmocka_unit_test(parts_share_one_header),
     cmocka_unit_test(writer_quotes_and_reads_back),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
