@@ -161,6 +161,7 @@ static void a_refused_upload_stops_the_table(void **state)
   static const char other[] = "OrderId,Total\r\n1,2\r\n";
   assert_int_equal(fs_write_atomic(fx->csv, other, sizeof(other) - 1, 0600), 0);
   m = export_model_new("Sales", "2025-12-04T05:33:00Z");
+  o.model = m;
   az_error_init(&err);
   assert_int_equal(export_table_upload(&o, &t, &res, &why, &err), APP_INVALID);
   assert_non_null(strstr(why, "no longer has the columns"));
