@@ -16,9 +16,11 @@
  *                       `parallel` at a time, each written straight into its part of
  *                       "<path>.part" (0600), which is renamed to `path` once complete.
  *   az_blob_read        streams a blob to a callback, in order, in ranged GETs of
- *                       `block_size` (default 4 MiB) one after the other: memory holds one
- *                       range, whatever the blob's size. The callback returns false to stop
- *                       (the call then ends AZ_E_CANCELED). Result {"size": n}.
+ *                       `block_size` (default 1 MiB), `parallel` (default 4) in flight: a
+ *                       range that arrives early waits for those before it, so memory holds
+ *                       at most `parallel` ranges whatever the blob's size. The callback
+ *                       returns false to stop (the call then ends AZ_E_CANCELED; the ranges
+ *                       in flight are dropped). Result {"size": n}.
  *   az_blob_list        {"value": [{"name","size","lastModified","contentType","etag"}]} over
  *                       every page (NextMarker), optionally under a prefix
  *   az_blob_create_container  201; an existing container is not an error (the result is then

@@ -246,23 +246,42 @@ static bool collect_chunk(void *ud, const void *data, size_t len)
   return sb->len < 8; /* the reader may stop: stop after the second range */
 }
 
-/* az_blob_read: one range at a time, in order, to a callback that may stop it. */
+/* az_blob_read: ranges in flight together reach the callback in the blob's order. */
+static bool collect_ordered(void *ud, const void *data, size_t len)
+{
+  return strbuf_append(ud, data, len);
+}
+
 static void read_streams_ranges_in_order(void **state)
 {
   struct fixture *fx = *state;
   azfake_push(fx->fake, 200, "Content-Length: 10", "");
-  azfake_push(fx->fake, 206, NULL, "0123");
-  azfake_push(fx->fake, 206, NULL, "4567");
+  /* Answers go to requests in order; the later ranges arrive first. */
+  azfake_push_delayed(fx->fake, 300, 206, NULL, "0123");
+  azfake_push_delayed(fx->fake, 100, 206, NULL, "4567");
+  azfake_push_delayed(fx->fake, 0, 206, NULL, "89");
   struct az_blob_transfer_options o = { 0 };
   o.block_size = 4;
+  o.parallel = 3;
   struct strbuf got;
   strbuf_init(&got, 0);
-  struct az_call *call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_chunk, &got);
-  /* The callback stops after 8 bytes: the call is cancelled, no third range asked for. */
+  struct az_call *call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_ordered, &got);
+  assert_int_equal(az_call_wait(call), AZ_OK);
+  assert_string_equal(got.buf, content);
+  assert_int_equal(azfake_request(fx->fake, 1)->at_ms, azfake_request(fx->fake, 3)->at_ms);
+  az_call_delete(call);
+
+  /* One at a time, the callback stops after 8 bytes: cancelled, no third range asked. */
+  strbuf_reset(&got);
+  azfake_push(fx->fake, 200, "Content-Length: 10", "");
+  azfake_push(fx->fake, 206, NULL, "0123");
+  azfake_push(fx->fake, 206, NULL, "4567");
+  o.parallel = 1;
+  call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_chunk, &got);
   assert_int_equal(az_call_wait(call), AZ_E_CANCELED);
   assert_string_equal(got.buf, "01234567");
-  assert_int_equal(azfake_count(fx->fake), 3);
-  assert_string_equal(az_headers_get(&azfake_request(fx->fake, 2)->headers, "x-ms-range"),
+  assert_int_equal(azfake_count(fx->fake), 7);
+  assert_string_equal(az_headers_get(&azfake_request(fx->fake, 6)->headers, "x-ms-range"),
                       "bytes=4-7");
   az_call_delete(call);
   strbuf_done(&got);
