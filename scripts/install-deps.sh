@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # zsh: tests/integration/completion.sh loads the zsh completion in it.
 APT_PACKAGES="
   build-essential cmake pkg-config
-  libcurl4-openssl-dev libjansson-dev libssl-dev libncurses-dev libcmocka-dev
+  libcurl4-openssl-dev libjansson-dev libssl-dev libncurses-dev libcmocka-dev libcsv-dev
   openssl curl ca-certificates tmux clang-format time
   clang libclang-rt-14-dev zsh
 "

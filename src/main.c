@@ -27,6 +27,7 @@ static const struct command commands[] = {
   { "account", cmd_account, "show [--output json]  who is signed in, to which cloud" },
   { "rest", cmd_rest, "--method M --url URL [--body JSON|@FILE] [--scope S] [--all]" },
   { "sandbox", cmd_sandbox, "start | stop | status | reset | env | fault | approve | state" },
+  { "table", cmd_table, "add NAME --file F | --url U | list | show NAME | remove NAME" },
   { "forms", cmd_forms, "check [FILE...]  validate form definitions" },
 };
 

@@ -174,20 +174,28 @@ function portFree(port) {
   });
 }
 
+// `azurite` is the blob port clients use: the sandbox's blob front, which authorizes bearer
+// tokens by role and passes requests on to Azurite, listening on `azuriteInternal` (always
+// a free port: nobody but the sandbox talks to it).
 async function pickPorts(spec) {
-  if (!spec || spec === "default") return { sandbox: 44300, azurite: 44310 };
+  const internal = async (...taken) => {
+    let p;
+    do p = await freePort(); while (taken.includes(p));
+    return p;
+  };
+  if (!spec || spec === "default") return { sandbox: 44300, azurite: 44310, azuriteInternal: await internal(44300, 44310) };
   if (spec === "auto") {
     const a = await freePort();
     let b;
     do b = await freePort(); while (b === a);
-    return { sandbox: a, azurite: b };
+    return { sandbox: a, azurite: b, azuriteInternal: await internal(a, b) };
   }
   const m = /^(\d+)(?:,(\d+))?$/.exec(spec);
   if (!m) throw new UsageError(`--ports takes auto or P[,Q], not '${spec}'`);
   const p = parseInt(m[1], 10);
   const q = m[2] ? parseInt(m[2], 10) : p + 10;
   if (p < 1 || p > 65535 || q < 1 || q > 65535 || p === q) throw new UsageError(`bad ports '${spec}'`);
-  return { sandbox: p, azurite: q };
+  return { sandbox: p, azurite: q, azuriteInternal: await internal(p, q) };
 }
 
 async function openssl(args, cwd) {
@@ -292,7 +300,7 @@ async function startOnce(dir, ports, foreground) {
   const env = { ...process.env };
   env.AZURITE_ACCOUNTS = Object.entries(g.secrets.accountKeys).map(([a, k]) => `${a}:${k}`).join(";");
   fs.mkdirSync(path.join(dir, "azurite"), { recursive: true, mode: 0o700 });
-  const az = spawn(process.execPath, [azuriteMain(), "--blobHost", "127.0.0.1", "--blobPort", String(ports.azurite),
+  const az = spawn(process.execPath, [azuriteMain(), "--blobHost", "127.0.0.1", "--blobPort", String(ports.azuriteInternal),
     "--location", path.join(dir, "azurite"), "--cert", path.join(dir, "server.pem"), "--key", path.join(dir, "server-key.pem"),
     "--oauth", "basic", "--loose", "--skipApiVersionCheck", "--disableTelemetry", "--silent"],
   { detached, stdio: stdio("azurite.log"), env, cwd: dir });

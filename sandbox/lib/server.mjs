@@ -14,6 +14,7 @@ import { Synapse } from "./synapse.mjs";
 import { Graph } from "./graph.mjs";
 import { Executor } from "./executor.mjs";
 import { Storage } from "./storage.mjs";
+import { BlobFront } from "./blobfront.mjs";
 import { Control, Faults } from "./control.mjs";
 import { thumbprints } from "./jwt.mjs";
 import { loadDataset } from "./dataset.mjs";
@@ -47,7 +48,9 @@ const entra = new Entra(state, tokens, thumbprints(spCert), {
   identityHeader: secrets.identityHeader,
 });
 const authz = new Authz(state);
-const storage = new Storage({ port: secrets.ports.azurite, ca, keys: secrets.accountKeys });
+// Azurite listens on an internal port; clients reach it through the blob front (below).
+const azuritePort = secrets.ports.azuriteInternal || secrets.ports.azurite;
+const storage = new Storage({ port: azuritePort, ca, keys: secrets.accountKeys });
 const executor = new Executor(state, storage);
 const arm = new Arm(state, tokens, authz, storage);
 const synapse = new Synapse(state, tokens, authz, executor, storage);
@@ -184,8 +187,28 @@ server.on("error", (e) => {
   process.exit(1);
 });
 
+// The blob front on the port clients use for storage (runtime.json ports.azurite).
+const blobFront = new BlobFront({ state, tokens, authz, faults, port: azuritePort, ca, log });
+const blobServer = secrets.ports.azuriteInternal
+  ? https.createServer({ key: rd("server-key.pem"), cert: rd("server.pem"), keepAliveTimeout: 30000 }, (req, res) => {
+    blobFront.handle(req, res).catch((e) => {
+      log.write(`${new Date().toISOString()} ERROR blob front ${req.method} ${req.url}: ${e.stack}\n`);
+      res.destroy();
+    });
+  })
+  : null;
+if (blobServer) {
+  blobServer.on("clientError", (err, socket) => socket.destroy());
+  blobServer.listen(secrets.ports.azurite, "127.0.0.1");
+  blobServer.on("error", (e) => {
+    log.write(`${new Date().toISOString()} blob front error: ${e.message}\n`);
+    process.exit(1);
+  });
+}
+
 const stop = () => {
   server.close();
+  blobServer?.close();
   process.exit(0);
 };
 process.on("SIGTERM", stop);

@@ -13,7 +13,9 @@ export class Storage {
     this.agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca });
   }
 
-  request(account, method, rpath, query = {}, headers = {}, body = null) {
+  // With `onData`, the answer's body goes to it chunk by chunk (a blob of any size) and the
+  // promise resolves with an empty body.
+  request(account, method, rpath, query = {}, headers = {}, body = null, onData = null) {
     const key = this.keys[account];
     if (!key) return Promise.reject(Object.assign(new Error(`unknown storage account '${account}'`), { status: 404, code: "AccountNotFound" }));
     const qs = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
@@ -41,7 +43,7 @@ export class Storage {
         host: "127.0.0.1", port: this.port, method, path: pathEnc + (qs ? `?${qs}` : ""), headers: h, agent: this.agent,
       }, (res) => {
         const chunks = [];
-        res.on("data", (c) => chunks.push(c));
+        res.on("data", (c) => (onData && res.statusCode < 300 ? onData(c) : chunks.push(c)));
         res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on("error", reject);
       });
@@ -76,6 +78,17 @@ export class Storage {
   async getBlob(account, container, blob) {
     const r = await this.ok(this.request(account, "GET", `/${container}/${encodePath(blob)}`), `get ${container}/${blob}`);
     return r.body;
+  }
+
+  /** Stream a blob to `onData`; resolves with false when there is no such blob. */
+  async streamBlob(account, container, blob, onData) {
+    const r = await this.request(account, "GET", `/${container}/${encodePath(blob)}`, {}, {}, null, onData);
+    if (r.status === 404) return false;
+    if (r.status >= 300) {
+      const code = r.headers["x-ms-error-code"] || `HTTP${r.status}`;
+      throw Object.assign(new Error(`get ${container}/${blob}: ${code}`), { status: r.status, code });
+    }
+    return true;
   }
 
   async listContainers(account) {

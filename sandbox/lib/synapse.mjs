@@ -3,7 +3,8 @@
 // RBAC, and the preview metastore API. Calls are authorized by Synapse RBAC.
 import { HttpError, send, lc, eqi, isGuid, iso, guid, readBody, parseJson, page, clone } from "./util.mjs";
 import { SYNAPSE_AUDIENCES } from "./tokens.mjs";
-import { check } from "./validate.mjs";
+import { check, violations } from "./validate.mjs";
+import { CsvScanner } from "./csv.mjs";
 import { maskSecrets } from "./state.mjs";
 import { parseStorageUrl } from "./storage.mjs";
 
@@ -459,9 +460,12 @@ export class Synapse {
       if (kind === "create" && cur && cur.status !== "Failed")
         throw new HttpError(409, "DatabaseAlreadyExists", `The database '${name}' already exists in workspace '${ws.name}'.`);
       if (kind === "update" && !cur) throw new HttpError(404, "DatabaseNotFound", `The database '${name}' does not exist in workspace '${ws.name}'.`);
-      const rec = { name, inputFolder: body.inputFolder, status: "Creating", readyAt: Date.now() + this.state.config.operationMs, result: null, error: null };
+      const rec = { name, inputFolder: body.inputFolder, status: "Creating", readyAt: Date.now() + this.state.config.operationMs, result: null, error: null, tables: [] };
+      // An update keeps the tables model.json no longer lists (a table removed from an
+      // export stays in its database, no longer refreshed); a failed one keeps them all.
+      const before = kind === "update" && cur ? cur.tables || [] : [];
       ws.databases.set(lc(name), rec);
-      this.checkFolder(rec, !!ctx.fault?.failOperation);
+      this.checkFolder(rec, !!ctx.fault?.failOperation, before);
       return send(ctx.req, ctx.res, 201, { status: "Running" });
     }
     if ((m = /^\/metastore\/databases\/([^/]+)$/i.exec(p)) && M === "DELETE") {
@@ -474,29 +478,82 @@ export class Synapse {
     throw new HttpError(404, "NotFound", `The sandbox serves no '${M} ${p}' in the metastore API.`);
   }
 
-  async checkFolder(rec, fail) {
-    if (fail) {
+  /**
+   * What the metastore does with an input folder: read its model.json, check it against the
+   * CDM model.json schema (schemas/cdm-model.json), check that every partition exists and
+   * that its columns match its entity's attributes, count the rows, and register the tables.
+   * Anything wrong ends the operation Failed with an error naming what and where.
+   */
+  async checkFolder(rec, fail, before = []) {
+    const failWith = (code, message) => {
       rec.result = "Failed";
-      rec.error = { code: "OperationFailed", message: "The sandbox was told to fail this operation (failOperation fault)." };
-      return;
-    }
+      rec.error = { code, message };
+      rec.tables = before;
+    };
+    if (fail) return failWith("OperationFailed", "The sandbox was told to fail this operation (failOperation fault).");
     const loc = parseStorageUrl(rec.inputFolder);
-    if (!loc) {
-      rec.result = "Failed";
-      rec.error = { code: "InvalidInputFolder", message: `'${rec.inputFolder}' is not a storage folder URL.` };
-      return;
-    }
+    if (!loc) return failWith("InvalidInputFolder", `'${rec.inputFolder}' is not a storage folder URL.`);
+    const base = loc.path ? loc.path.replace(/\/?$/, "/") : "";
+    const where = `${rec.inputFolder.replace(/\/?$/, "/")}model.json`;
     try {
-      const prefix = loc.path ? loc.path.replace(/\/?$/, "/") : "";
-      const blobs = await this.storage.listBlobs(loc.account, loc.container, prefix, 1);
-      if (blobs && blobs.length) rec.result = "Created";
-      else {
-        rec.result = "Failed";
-        rec.error = { code: "InputFolderNotFound", message: `The input folder '${rec.inputFolder}' does not exist or holds no files.` };
+      let raw;
+      try {
+        raw = await this.storage.getBlob(loc.account, loc.container, `${base}model.json`);
+      } catch (e) {
+        if (e.status === 404)
+          return failWith("ModelJsonNotFound", `The input folder '${rec.inputFolder}' holds no model.json: a lake database is made from a CDM folder.`);
+        throw e;
       }
+      let model;
+      try {
+        model = JSON.parse(raw.toString("utf8").replace(/^\uFEFF/, ""));
+      } catch (e) {
+        return failWith("InvalidModelJson", `${where} is not valid JSON: ${e.message}.`);
+      }
+      const v = violations("cdm-model.json", model);
+      if (v.length) return failWith("InvalidModelJson", `${where} is not a valid CDM model.json 1.0: ${v.slice(0, 5).join("; ")}.`);
+      const tables = [];
+      for (const e of model.entities) {
+        if (tables.some((t) => lc(t.name) === lc(e.name)))
+          return failWith("DuplicateEntity", `${where} names the entity '${e.name}' twice (names are compared ignoring case).`);
+        const names = e.attributes.map((a) => a.name);
+        const dup = names.find((n, i) => names.findIndex((x) => lc(x) === lc(n)) !== i);
+        if (dup) return failWith("DuplicateAttribute", `The entity '${e.name}' in ${where} has the attribute '${dup}' twice.`);
+        let rows = 0;
+        for (const p of e.partitions || []) {
+          const at = `Partition '${p.name}' of the entity '${e.name}'`;
+          const pl = parseStorageUrl(p.location);
+          if (!pl || !pl.path) return failWith("InvalidPartitionLocation", `${at}: '${p.location}' is not the URL of a file in a storage account.`);
+          const headers = p.fileFormatSettings?.columnHeaders === true;
+          const sc = new CsvScanner();
+          let found;
+          try {
+            found = await this.storage.streamBlob(pl.account, pl.container, pl.path, (c) => sc.push(c));
+          } catch (err) {
+            return failWith("PartitionNotReadable", `${at} could not be read at '${p.location}': ${err.code || err.message}.`);
+          }
+          if (!found) return failWith("PartitionNotFound", `${at} does not exist: no file at '${p.location}'.`);
+          sc.end();
+          if (sc.bad?.quote)
+            return failWith("InvalidPartitionData", `${at} is not valid CSV: line ${sc.bad.line} has a quote inside an unquoted field.`);
+          if (sc.first && headers) {
+            const same = sc.first.length === names.length && sc.first.every((h, i) => lc(h) === lc(names[i]));
+            if (!same)
+              return failWith("PartitionSchemaMismatch", `${at} has the columns (${sc.first.join(", ")}) where the entity's attributes are (${names.join(", ")}).`);
+          } else if (sc.first && sc.first.length !== names.length) {
+            return failWith("PartitionSchemaMismatch", `${at} has ${sc.first.length} columns where the entity has ${names.length} attributes.`);
+          }
+          if (sc.bad)
+            return failWith("PartitionSchemaMismatch", `${at}: line ${sc.bad.line} has ${sc.bad.fields} fields where the entity has ${names.length} attributes.`);
+          rows += sc.records - (headers && sc.first ? 1 : 0);
+        }
+        tables.push({ name: e.name, rows, partitions: (e.partitions || []).length, attributes: e.attributes.map((a) => ({ name: a.name, dataType: a.dataType })) });
+      }
+      const kept = before.filter((t) => !tables.some((x) => lc(x.name) === lc(t.name)));
+      rec.tables = [...tables, ...kept];
+      rec.result = "Created";
     } catch (e) {
-      rec.result = "Failed";
-      rec.error = { code: "InputFolderNotReadable", message: `The input folder '${rec.inputFolder}' could not be read: ${e.code || e.message}.` };
+      failWith("InputFolderNotReadable", `The input folder '${rec.inputFolder}' could not be read: ${e.code || e.message}.`);
     }
   }
 

@@ -35,3 +35,11 @@ export function check(id, body, code = "InvalidRequestContent") {
   if (!msgs.length) msgs.push(...v.errors.map(describe));
   throw new HttpError(400, code, `The request content was invalid: ${msgs.slice(0, 5).join("; ")}.`);
 }
+
+/** Every violation of schema `$id` by `value`, as sentences naming the path ([] when valid). */
+export function violations(id, value) {
+  const v = ajv.getSchema(id);
+  if (!v) throw new Error(`no schema ${id}`);
+  if (v(value)) return [];
+  return [...new Set(v.errors.map(describe))];
+}

@@ -1,5 +1,6 @@
 #include "app/app_ctx.h"
 
+#include "app/app_table.h"
 #include "app/store.h"
 #include "azure/az_client.h"
 #include "azure/az_login.h"
@@ -110,6 +111,14 @@ enum app_result app_ctx_store(struct app_ctx *ctx, struct store **out, const cha
       const struct az_identity *id = &ctx->identity;
       struct store_actor actor = { id->object_id, app_ctx_identity_label(ctx) };
       ctx->store_result = store_open(ctx->store_dir, &actor, &ctx->store, &ctx->store_message);
+      if (ctx->store_result == APP_OK && store_was_created(ctx->store)) {
+        /* A new store on the sandbox lists its demo tables, so that an export can be made
+         * at once. A failure here costs only the demo tables (`synwiz table add` adds them
+         * by hand), not the store. */
+        char *why = NULL;
+        app_table_seed_demo(ctx->store, az_client_cloud(ctx->client), &why);
+        free(why);
+      }
     }
   }
   *out = ctx->store;

@@ -47,9 +47,10 @@ const char *app_ctx_identity_label(const struct app_ctx *ctx);
 const char *app_ctx_cloud_label(const struct app_ctx *ctx);
 
 /**
- * The store, opened as the signed-in identity on first use. On failure returns the result
- * and sets *out_message (borrowed from the context, valid until the next call) to a
- * sentence saying why.
+ * The store, opened as the signed-in identity on first use (a store it creates on the
+ * sandbox cloud gets the sandbox's demo tables, app_table_seed_demo()). On failure returns
+ * the result and sets *out_message (borrowed from the context, valid until the next call)
+ * to a sentence saying why.
  */
 enum app_result app_ctx_store(struct app_ctx *ctx, struct store **out, const char **out_message);
 

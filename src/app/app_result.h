@@ -37,7 +37,8 @@
   X(APP_STORE_NOT_STORE, USAGE, "the directory is not a synwiz store")          \
   X(APP_STORE_BUSY, FAILURE, "the store is locked by another synwiz")           \
   X(APP_IO, FAILURE, "the store could not be read or written")                  \
-  X(APP_NOT_SIGNED_IN, REFUSED, "nobody is signed in")
+  X(APP_NOT_SIGNED_IN, REFUSED, "nobody is signed in")                          \
+  X(APP_AZURE, FAILURE, "an Azure call failed (its error says why)")
 
 enum app_result_class {
   APP_CLASS_OK,

@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 static const char *const kind_dirs[STORE_KIND_COUNT_] = { "connections", "exports", "models",
-                                                          "linked_services" };
+                                                          "linked_services", "tables" };
 static const char *const kind_nouns[STORE_KIND_COUNT_] = { "connection", "export", "model",
-                                                           "linked service" };
+                                                           "linked service", "table" };
 
 const char *store_kind_noun(enum store_kind kind)
 {

@@ -3,10 +3,10 @@
  * services) and the roles of the identities that use it.
  *
  * Call order: store_open() once per process and identity, then any of the record modules
- * (store_connection.h, store_export.h, store_model.h, store_linked_service.h) and the
- * roles (store_role.h) with the same handle, then store_close(). A handle is for one
- * thread; several processes (and several Unix users, see the README's "A store shared by
- * several users") may use one store at once.
+ * (store_connection.h, store_export.h, store_model.h, store_linked_service.h, store_table.h) and
+ * the roles (store_role.h) with the same handle, then store_close(). A handle is for one thread;
+ * several processes (and several Unix users, see the README's "A store shared by several users")
+ * may use one store at once.
  *
  * On disk (DIR is --store, $SYNWIZ_STORE, else $XDG_CONFIG_HOME/synwiz/store):
  *
@@ -18,6 +18,7 @@
  *   DIR/exports/<id>.json             changes (renaming a record keeps its file; an export
  *   DIR/models/<id>.json              refers to its connection by id)
  *   DIR/linked_services/<id>.json
+ *   DIR/tables/<id>.json              the table catalog (store_table.h)
  *
  * Why one file per record rather than one file per kind: a save rewrites only the record
  * it changes, so a record's file is also its unit of optimistic concurrency (its
@@ -83,6 +84,7 @@ enum store_kind {
   STORE_KIND_EXPORT,
   STORE_KIND_MODEL,
   STORE_KIND_LINKED_SERVICE,
+  STORE_KIND_TABLE,
   STORE_KIND_COUNT_
 };
 
@@ -172,7 +174,7 @@ const char *store_role_name(enum store_role role);
 const char *store_role_title(enum store_role role);
 /** Parse "admin"/"administrator", "contributor", "viewer" (any case); NONE if neither. */
 enum store_role store_role_parse(const char *s);
-/** "connection", "export", "model", "linked service". */
+/** "connection", "export", "model", "linked service", "table". */
 const char *store_kind_noun(enum store_kind kind);
 
 void store_strings_add(struct store_strings *list, const char *s);

@@ -25,7 +25,7 @@
 #define STORE_FILE_LIMIT (4u << 20)
 
 static const char *const kind_keys[STORE_KIND_COUNT_] = { "connection", "export", "model",
-                                                          "linked_service" };
+                                                          "linked_service", "table" };
 
 /* ---- small helpers ---- */
 

@@ -502,6 +502,210 @@ struct az_call *az_blob_download_file(struct az_client *c, const struct az_stora
   return call;
 }
 
+/* ---- read (streamed to a callback) ------------------------------------------------------- */
+
+#define DEFAULT_READ_CHUNK    (1 << 20)
+#define DEFAULT_READ_PARALLEL 4
+
+/* Ranges in flight, in the blob's order: a ring of `parallel` slots from `head`. A range
+ * that arrives early waits in its slot until those before it were delivered, so the
+ * callback sees the blob in order while the next ranges are already on their way. */
+struct read_slot {
+  struct az_request *req;
+  bool done;
+};
+
+struct reader {
+  const struct az_storage_account *account;
+  char *url;
+  int64_t size;
+  int64_t chunk;
+  int64_t next_offset;
+  int64_t delivered;
+  int parallel;
+  int timeout_ms;
+  az_blob_chunk_fn fn;
+  void *ud;
+  struct az_request *head_req; /* the HEAD */
+  struct read_slot *slots;
+  int head, count;
+};
+
+static void read_abort(struct reader *rd)
+{
+  az_request_delete(rd->head_req);
+  rd->head_req = NULL;
+  for (int i = 0; rd->slots && i < rd->parallel; i++) {
+    az_request_delete(rd->slots[i].req);
+    rd->slots[i].req = NULL;
+    rd->slots[i].done = false;
+  }
+  rd->count = 0;
+}
+
+static void read_finish(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  az_call_progress(call, rd->size, rd->size);
+  json_decref(call->json);
+  call->json = json_pack("{s:I}", "size", (json_int_t)rd->size);
+  az_call_finish(call, AZ_OK);
+}
+
+static void read_range_done(struct az_request *r);
+
+static void read_start_range(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  int64_t from = rd->next_offset;
+  int64_t len = rd->size - from < rd->chunk ? rd->size - from : rd->chunk;
+  rd->next_offset += len;
+  struct az_request *r = az_request_new(call->client, "GET", rd->url, read_range_done, call);
+  storage_request(r, rd->account);
+  char range[64];
+  snprintf(range, sizeof(range), "bytes=%lld-%lld", (long long)from, (long long)(from + len - 1));
+  az_headers_set(&r->headers, "x-ms-range", range);
+  az_sink_done(&r->sink);
+  az_sink_init_memory(&r->sink, (size_t)len + 1);
+  r->driver_data = len;
+  r->deadline_ms = az_now_ms(call->client) + rd->timeout_ms;
+  struct read_slot *slot = &rd->slots[(rd->head + rd->count) % rd->parallel];
+  slot->req = r;
+  slot->done = false;
+  rd->count++;
+  az_request_start(r);
+}
+
+static void read_fill(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  while (rd->count < rd->parallel && rd->next_offset < rd->size)
+    read_start_range(call);
+}
+
+static void read_range_done(struct az_request *r)
+{
+  struct az_call *call = r->ud;
+  struct reader *rd = call->state;
+  size_t len = 0;
+  if (r->result == AZ_OK)
+    az_request_body(r, &len);
+  if (r->result == AZ_OK && (int64_t)len != r->driver_data) {
+    r->result = AZ_E_BAD_RESPONSE;
+    az_error_set(&r->error, AZ_E_BAD_RESPONSE, "a range of %s came back short (%zu of %lld bytes)",
+                 rd->url, len, (long long)r->driver_data);
+  }
+  if (r->result != AZ_OK) {
+    az_call_finish_from_request(call, r);
+    read_abort(rd); /* deletes r too */
+    return;
+  }
+  for (int i = 0; i < rd->parallel; i++) {
+    if (rd->slots[i].req == r)
+      rd->slots[i].done = true;
+  }
+  /* Deliver every range that is next in order. */
+  while (rd->count && rd->slots[rd->head].done) {
+    struct read_slot *slot = &rd->slots[rd->head];
+    size_t n = 0;
+    const char *body = az_request_body(slot->req, &n);
+    bool go_on = rd->fn(rd->ud, body, n);
+    rd->delivered += (int64_t)n;
+    az_request_delete(slot->req);
+    slot->req = NULL;
+    slot->done = false;
+    rd->head = (rd->head + 1) % rd->parallel;
+    rd->count--;
+    if (!go_on) {
+      read_abort(rd);
+      az_error_set(&call->error, AZ_E_CANCELED, "reading %s was stopped by its reader", rd->url);
+      az_call_finish(call, AZ_E_CANCELED);
+      return;
+    }
+    az_call_progress(call, rd->delivered, rd->size);
+  }
+  read_fill(call);
+  if (!rd->count)
+    read_finish(call);
+}
+
+static void read_head_done(struct az_request *r)
+{
+  struct az_call *call = r->ud;
+  struct reader *rd = call->state;
+  rd->head_req = NULL;
+  if (r->result != AZ_OK) {
+    az_call_finish_from_request(call, r);
+    az_request_delete(r);
+    return;
+  }
+  const char *len = az_headers_get(&r->x.response_headers, "Content-Length");
+  char *end = NULL;
+  long long size = len ? strtoll(len, &end, 10) : -1;
+  bool valid = len && end != len && !*end && size >= 0;
+  az_request_delete(r);
+  if (!valid) {
+    az_error_set(&call->error, AZ_E_BAD_RESPONSE, "the blob's size is unknown");
+    az_call_finish(call, AZ_E_BAD_RESPONSE);
+    return;
+  }
+  rd->size = size;
+  az_call_progress(call, 0, rd->size);
+  if (rd->size == 0)
+    read_finish(call);
+  else
+    read_fill(call);
+}
+
+static void read_cancel(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  if (rd)
+    read_abort(rd);
+}
+
+static void read_destroy(struct az_call *call)
+{
+  struct reader *rd = call->state;
+  if (!rd)
+    return;
+  read_abort(rd);
+  free(rd->slots);
+  free(rd->url);
+  free(rd);
+  call->state = NULL;
+}
+
+static const struct az_call_driver read_driver = { "blob read", read_cancel, read_destroy };
+
+struct az_call *az_blob_read(struct az_client *c, const struct az_storage_account *a,
+                             const char *container, const char *blob,
+                             const struct az_blob_transfer_options *opts, az_blob_chunk_fn fn,
+                             void *ud)
+{
+  char *url = az_blob_url(a, container, blob);
+  if (!url)
+    return az_call_failed(c, AZ_E_INVALID_ARG, "a blob read needs a container and a blob name");
+  struct reader *rd = xcalloc(1, sizeof(*rd));
+  rd->account = a;
+  rd->url = url;
+  rd->chunk = opts && opts->block_size > 0 ? opts->block_size : DEFAULT_READ_CHUNK;
+  rd->parallel = opts && opts->parallel > 0 ? opts->parallel : DEFAULT_READ_PARALLEL;
+  if (rd->parallel > MAX_PARALLEL)
+    rd->parallel = MAX_PARALLEL;
+  rd->slots = xcalloc((size_t)rd->parallel, sizeof(rd->slots[0]));
+  rd->timeout_ms =
+      opts && opts->block_timeout_ms > 0 ? opts->block_timeout_ms : DEFAULT_BLOCK_TIMEOUT_MS;
+  rd->fn = fn;
+  rd->ud = ud;
+  struct az_call *call = az_call_new(c, &read_driver, rd);
+  struct az_request *r = az_request_new(c, "HEAD", rd->url, read_head_done, call);
+  storage_request(r, a);
+  rd->head_req = r;
+  az_request_start(r);
+  return call;
+}
+
 /* ---- list ------------------------------------------------------------------------------ */
 
 /* The text of <tag>…</tag> inside [s, end), entities decoded; NULL if absent. */

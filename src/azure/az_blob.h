@@ -15,6 +15,12 @@
  *   az_blob_download_file  Get Blob Properties for the size, then ranged Get Blob requests,
  *                       `parallel` at a time, each written straight into its part of
  *                       "<path>.part" (0600), which is renamed to `path` once complete.
+ *   az_blob_read        streams a blob to a callback, in order, in ranged GETs of
+ *                       `block_size` (default 1 MiB), `parallel` (default 4) in flight: a
+ *                       range that arrives early waits for those before it, so memory holds
+ *                       at most `parallel` ranges whatever the blob's size. The callback
+ *                       returns false to stop (the call then ends AZ_E_CANCELED; the ranges
+ *                       in flight are dropped). Result {"size": n}.
  *   az_blob_list        {"value": [{"name","size","lastModified","contentType","etag"}]} over
  *                       every page (NextMarker), optionally under a prefix
  *   az_blob_create_container  201; an existing container is not an error (the result is then
@@ -41,6 +47,12 @@ struct az_call *az_blob_upload_file(struct az_client *c, const struct az_storage
 struct az_call *az_blob_download_file(struct az_client *c, const struct az_storage_account *account,
                                       const char *container, const char *blob, const char *path,
                                       const struct az_blob_transfer_options *opts);
+/* Takes the next `len` bytes of the blob; false to stop reading. */
+typedef bool (*az_blob_chunk_fn)(void *ud, const void *data, size_t len);
+struct az_call *az_blob_read(struct az_client *c, const struct az_storage_account *account,
+                             const char *container, const char *blob,
+                             const struct az_blob_transfer_options *opts, az_blob_chunk_fn fn,
+                             void *ud);
 struct az_call *az_blob_list(struct az_client *c, const struct az_storage_account *account,
                              const char *container, const char *prefix);
 struct az_call *az_blob_create_container(struct az_client *c,

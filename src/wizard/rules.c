@@ -215,6 +215,10 @@ static const struct wiz_rule table[] = {
     "Contains \"_\": Spark accepts it but the Synapse metastore API takes letters and digits "
     "only; the export may be refused.",
     "behavior.md 2 (SyMS, Spark)", check_lake_db },
+  { "table_name", "Customer Insights table name (the table catalog)", "^[A-Za-z][A-Za-z0-9_]*$", 1,
+    128, "Must start with a letter and contain only letters, digits and underscores (_).",
+    "At most 128 characters.", NULL, "behavior.md 2 (the CI table rule); the length limit is ours",
+    check_identifier },
   { "output_table_name", "Customer Insights output table name", "^[A-Za-z][A-Za-z0-9_]*$", 1, 128,
     "Must start with a letter and contain only letters, digits and underscores (_).",
     "At most 128 characters.", NULL, "behavior.md 2 [I]; the length limit is ours",

@@ -10,7 +10,7 @@ test_init help
 # No sandbox and no sign-in: --help must answer before anything talks to Azure.
 export SYNWIZ_SANDBOX_DIR="$OUT/no-sandbox"
 
-COMMANDS="connection linked-service resume doctor role login logout account rest sandbox forms"
+COMMANDS="connection linked-service resume doctor role login logout account rest sandbox table forms"
 SUBCOMMANDS="
 connection new
 connection edit
@@ -36,6 +36,10 @@ sandbox secrets
 sandbox approve
 sandbox decline
 sandbox fault
+table add
+table list
+table show
+table remove
 forms check
 "
 

@@ -862,7 +862,14 @@ async function meta(method, p, body) {
 const lakeUrl = (p) => `https://contosolake.dfs.sandbox.localhost:${BLOB_PORT}/customerinsights/${p}`;
 await op("Synapse metastore: create-database-operations Creating -> Created, update, delete", async () => {
   const db = `sdk${Date.now().toString(36)}`;
-  const c = await meta("PUT", `create-database-operations/${db}`, { inputFolder: lakeUrl("source/") });
+  // The metastore makes a database from a CDM folder: a model.json naming Customer.csv.
+  const lake = new BlobServiceClient(`https://contosolake.blob.sandbox.localhost:${BLOB_PORT}`, secretCred).getContainerClient("customerinsights");
+  const head = (await lake.getBlobClient("source/Customer/Customer.csv").downloadToBuffer()).toString("utf8").split("\r\n")[0].split(",");
+  const model = JSON.stringify({ name: "sdk", version: "1.0", entities: [{ $type: "LocalEntity", name: "Customer",
+    attributes: head.map((n) => ({ name: n, dataType: "string" })),
+    partitions: [{ name: "Customer_1", location: lakeUrl("source/Customer/Customer.csv"), fileFormatSettings: { $type: "CsvFormatSettings", columnHeaders: true } }] }] });
+  await lake.getBlockBlobClient("sdk/cdm/model.json").upload(model, Buffer.byteLength(model));
+  const c = await meta("PUT", `create-database-operations/${db}`, { inputFolder: lakeUrl("sdk/cdm/") });
   assert(c.status === 201 && c.body.status === "Running", JSON.stringify(c));
   const seen = [];
   for (let i = 0; i < 50; i++) {
@@ -872,7 +879,7 @@ await op("Synapse metastore: create-database-operations Creating -> Created, upd
     await sleep(50);
   }
   assert(seen[0] === "Creating" && seen.at(-1) === "Created", seen.join());
-  const u = await meta("PUT", `update-database-operations/${db}`, { inputFolder: lakeUrl("source/") });
+  const u = await meta("PUT", `update-database-operations/${db}`, { inputFolder: lakeUrl("sdk/cdm/") });
   assert(u.status === 201, JSON.stringify(u));
   const d = await meta("DELETE", `databases/${db}`);
   assert(d.status === 204, JSON.stringify(d));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Block blobs against the sandbox's Azurite (issue 3): a 1 GiB file uploaded (parallel Put
 # Block + Put Block List) and downloaded (parallel ranged GETs) back identical, each with a
-# peak RSS under 32 MiB; Shared Key from the connection string and Entra tokens both work.
+# peak RSS under 32 MiB; Shared Key from the connection string and Entra tokens both work,
+# a token only with a Storage Blob Data role (issue 11).
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
 . "$SRC/tests/lib/common.sh"
@@ -75,6 +76,16 @@ for _ in $(seq 100); do
 done
 sandbox_control POST devicecode/approve "{\"user_code\":\"$code\"}" >/dev/null
 wait $pid
+# The blob data plane is authorized by role, as Azure's: Dana has none on contosolake (on
+# purpose, for the prerequisites check), so first she is refused, then, as Owner of the
+# resource group, grants herself Storage Blob Data Contributor on the raw container only.
+"$BIN" rest --url "$BLOB/raw/synwiz-test/small.bin" --upload "$DATA/small.bin" >"$T/denied.out" 2>"$T/denied.err"
+expect_eq "without a Storage Blob Data role: refused (exit 3), AuthorizationPermissionMismatch" "3 yes" \
+  "$? $(grep -q AuthorizationPermissionMismatch "$T/denied.err" && echo yes)"
+RAW="/subscriptions/$SYNWIZ_SANDBOX_SUBSCRIPTION/resourceGroups/rg-analytics/providers/Microsoft.Storage/storageAccounts/contosolake/blobServices/default/containers/raw"
+check "Dana grants herself Storage Blob Data Contributor on the raw container" "$BIN" rest --method put \
+  --url "$SYNWIZ_SANDBOX_ARM$RAW/providers/Microsoft.Authorization/roleAssignments/$(cat /proc/sys/kernel/random/uuid)?api-version=2022-04-01" \
+  --body "{\"properties\":{\"roleDefinitionId\":\"/subscriptions/$SYNWIZ_SANDBOX_SUBSCRIPTION/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe\",\"principalId\":\"$SYNWIZ_SANDBOX_USER_OBJECT_ID\",\"principalType\":\"User\"}}"
 check "upload with a bearer token" "$BIN" rest --url "$BLOB/raw/synwiz-test/small.bin" --upload "$DATA/small.bin"
 check "download with a bearer token" "$BIN" rest --url "$BLOB/raw/synwiz-test/small.bin" --download "$DATA/small.back"
 expect_eq "... identical" yes "$(cmp -s "$DATA/small.bin" "$DATA/small.back" && echo yes)"

@@ -173,7 +173,17 @@ MS="$DEV/metastore"
 AV="api-version=2021-07-01-preview"
 LAKE="https://contosolake.dfs.sandbox.localhost:$BLOBPORT/customerinsights"
 ctl POST config '{"operationMs":1000}'
-expect_eq "create-database-operations: 201 Running" "201 Running" "$(req PUT "$MS/create-database-operations/basicsdb?$AV" "$SYNTOK" "{\"inputFolder\":\"$LAKE/source/\"}") $(jget "$T/body" j.status)"
+# The metastore makes a database from a CDM folder: a model.json naming Customer.csv.
+node -e '
+const fs = require("fs"); const [out, data, lake] = process.argv.slice(1);
+const cols = fs.readFileSync(`${data}/Customer.csv`, "utf8").split("\r\n")[0].split(",");
+fs.writeFileSync(out, JSON.stringify({ name: "basics", version: "1.0", entities: [{ $type: "LocalEntity",
+  name: "Customer", attributes: cols.map((c) => ({ name: c, dataType: "string" })),
+  partitions: [{ name: "Customer_1", location: `${lake}/source/Customer/Customer.csv`,
+    fileFormatSettings: { $type: "CsvFormatSettings", columnHeaders: true } }] }] }));
+' "$T/model.json" "$SYNWIZ_SANDBOX_DIR/data" "$LAKE"
+expect_eq "a CDM folder's model.json uploaded" 201 "$(curl -sS --cacert "$CA" -o /dev/null -w '%{http_code}' -X PUT -H "Authorization: Bearer $STOTOK" -H 'x-ms-version: 2021-12-02' -H 'x-ms-blob-type: BlockBlob' --data-binary "@$T/model.json" "https://contosolake.blob.sandbox.localhost:$BLOBPORT/customerinsights/basics/cdm/model.json")"
+expect_eq "create-database-operations: 201 Running" "201 Running" "$(req PUT "$MS/create-database-operations/basicsdb?$AV" "$SYNTOK" "{\"inputFolder\":\"$LAKE/basics/cdm/\"}") $(jget "$T/body" j.status)"
 req GET "$MS/create-database-operations/basicsdb?$AV" "$SYNTOK" >/dev/null
 expect_eq "... GET: Creating" Creating "$(jget "$T/body" j.status)"
 sleep 1.2
@@ -185,7 +195,7 @@ req GET "$MS/create-database-operations/emptydb?$AV" "$SYNTOK" >/dev/null
 expect_eq "an input folder without blobs: Failed" Failed "$(jget "$T/body" j.status)"
 expect_eq "a name that is not alphanumeric: 400" 400 "$(req PUT "$MS/create-database-operations/bad-name?$AV" "$SYNTOK" "{\"inputFolder\":\"$LAKE/source/\"}")"
 expect_eq "a name longer than 24: 400" 400 "$(req PUT "$MS/create-database-operations/abcdefghijklmnopqrstuvwxy?$AV" "$SYNTOK" "{\"inputFolder\":\"$LAKE/source/\"}")"
-expect_eq "update-database-operations: 201" 201 "$(req PUT "$MS/update-database-operations/basicsdb?$AV" "$SYNTOK" "{\"inputFolder\":\"$LAKE/source/\"}")"
+expect_eq "update-database-operations: 201" 201 "$(req PUT "$MS/update-database-operations/basicsdb?$AV" "$SYNTOK" "{\"inputFolder\":\"$LAKE/basics/cdm/\"}")"
 expect_eq "DELETE databases/basicsdb: 204" 204 "$(req DELETE "$MS/databases/basicsdb?$AV" "$SYNTOK")"
 
 echo "== pipeline runs"

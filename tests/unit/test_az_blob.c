@@ -18,6 +18,7 @@
 #include "azure/az_client.h"
 #include "util/fsutil.h"
 #include "util/paths.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #define KEY \
@@ -238,6 +239,91 @@ static void download_error_keeps_the_message(void **state)
   free(back);
 }
 
+static bool collect_chunk(void *ud, const void *data, size_t len)
+{
+  struct strbuf *sb = ud;
+  strbuf_append(sb, data, len);
+  return sb->len < 8; /* the reader may stop: stop after the second range */
+}
+
+/* az_blob_read: ranges in flight together reach the callback in the blob's order. */
+static bool collect_ordered(void *ud, const void *data, size_t len)
+{
+  return strbuf_append(ud, data, len);
+}
+
+static void read_streams_ranges_in_order(void **state)
+{
+  struct fixture *fx = *state;
+  azfake_push(fx->fake, 200, "Content-Length: 10", "");
+  /* Answers go to requests in order; the later ranges arrive first. */
+  azfake_push_delayed(fx->fake, 300, 206, NULL, "0123");
+  azfake_push_delayed(fx->fake, 100, 206, NULL, "4567");
+  azfake_push_delayed(fx->fake, 0, 206, NULL, "89");
+  struct az_blob_transfer_options o = { 0 };
+  o.block_size = 4;
+  o.parallel = 3;
+  struct strbuf got;
+  strbuf_init(&got, 0);
+  struct az_call *call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_ordered, &got);
+  assert_int_equal(az_call_wait(call), AZ_OK);
+  assert_string_equal(got.buf, content);
+  assert_int_equal(azfake_request(fx->fake, 1)->at_ms, azfake_request(fx->fake, 3)->at_ms);
+  az_call_delete(call);
+
+  /* One at a time, the callback stops after 8 bytes: cancelled, no third range asked. */
+  strbuf_reset(&got);
+  azfake_push(fx->fake, 200, "Content-Length: 10", "");
+  azfake_push(fx->fake, 206, NULL, "0123");
+  azfake_push(fx->fake, 206, NULL, "4567");
+  o.parallel = 1;
+  call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_chunk, &got);
+  assert_int_equal(az_call_wait(call), AZ_E_CANCELED);
+  assert_string_equal(got.buf, "01234567");
+  assert_int_equal(azfake_count(fx->fake), 7);
+  assert_string_equal(az_headers_get(&azfake_request(fx->fake, 6)->headers, "x-ms-range"),
+                      "bytes=4-7");
+  az_call_delete(call);
+  strbuf_done(&got);
+}
+
+static bool collect_all(void *ud, const void *data, size_t len)
+{
+  return strbuf_append(ud, data, len);
+}
+
+static void read_whole_and_errors(void **state)
+{
+  struct fixture *fx = *state;
+  azfake_push(fx->fake, 200, "Content-Length: 10", "");
+  azfake_push(fx->fake, 206, NULL, "0123");
+  azfake_push(fx->fake, 206, NULL, "4567");
+  azfake_push(fx->fake, 206, NULL, "89");
+  struct az_blob_transfer_options o = { 0 };
+  o.block_size = 4;
+  struct strbuf got;
+  strbuf_init(&got, 0);
+  struct az_call *call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_all, &got);
+  assert_int_equal(az_call_wait(call), AZ_OK);
+  assert_string_equal(got.buf, content);
+  assert_int_equal(json_integer_value(json_object_get(az_call_json(call), "size")), 10);
+  az_call_delete(call);
+
+  /* A short range is an error; a refused read keeps Azure's code. */
+  strbuf_reset(&got);
+  azfake_push(fx->fake, 200, "Content-Length: 10", "");
+  azfake_push(fx->fake, 206, NULL, "01");
+  call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_all, &got);
+  assert_int_equal(az_call_wait(call), AZ_E_BAD_RESPONSE);
+  az_call_delete(call);
+  azfake_push(fx->fake, 403, "x-ms-error-code: AuthorizationPermissionMismatch", "");
+  call = az_blob_read(fx->client, fx->acct, "c1", "b", &o, collect_all, &got);
+  assert_int_equal(az_call_wait(call), AZ_E_FORBIDDEN);
+  assert_string_equal(az_call_error(call)->code, "AuthorizationPermissionMismatch");
+  az_call_delete(call);
+  strbuf_done(&got);
+}
+
 static void container_create(void **state)
 {
   struct fixture *fx = *state;
@@ -265,6 +351,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(a_failed_block_fails_the_upload, setup, teardown),
     cmocka_unit_test_setup_teardown(download_in_ranges, setup, teardown),
     cmocka_unit_test_setup_teardown(download_error_keeps_the_message, setup, teardown),
+    cmocka_unit_test_setup_teardown(read_streams_ranges_in_order, setup, teardown),
+    cmocka_unit_test_setup_teardown(read_whole_and_errors, setup, teardown),
     cmocka_unit_test_setup_teardown(container_create, setup, teardown),
   };
   return cmocka_run_group_tests_name("az_blob", tests, NULL, NULL);

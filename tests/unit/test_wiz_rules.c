@@ -78,6 +78,8 @@ static void output_table_name(void **state)
                             "out table", "t$", rep(past, "T", 'x', 128),
                             NULL };
   expect("output_table_name", valid, invalid);
+  /* The catalog's tables follow the same Customer Insights rule. */
+  expect("table_name", valid, invalid);
 }
 
 static void linked_service_name(void **state)

@@ -1,0 +1,171 @@
+/*
+ * export_table: one table of an export run. See export_table.h.
+ */
+#include "app/export_table.h"
+#include "app/export_partitioner.h"
+#include "azure/az_blob.h"
+#include "azure/az_client.h"
+#include "azure/az_error.h"
+#include "azure/az_storage.h"
+#include "util/csv_reader.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+struct run {
+  const struct export_table_options *o;
+  const struct store_table *t;
+  struct export_partitioner *parts;
+  struct az_error *az;
+  bool az_failed;
+  bool header_checked;
+  char *why; /* our own refusal, for the reader's message */
+};
+
+char *export_table_dfs_url(const struct az_storage_account *account, const char *container,
+                           const char *blob)
+{
+  char *url = az_blob_url(account, container, blob);
+  const char *scheme = url ? strstr(url, "://") : NULL;
+  char *b = scheme ? strstr(scheme, ".blob.") : NULL;
+  char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+  if (b && (!slash || b < slash)) {
+    char *dfs = xasprintf("%.*s.dfs.%s", (int)(b - url), url, b + 6);
+    free(url);
+    url = dfs;
+  }
+  return url;
+}
+
+/* Upload one staged partition and record it in the model. */
+static bool on_partition(void *ud, const char *path, int index, int64_t rows, int64_t bytes,
+                         const char **why)
+{
+  struct run *r = ud;
+  const struct export_table_options *o = r->o;
+  char *blob = export_partition_blob(o->export_name, r->t->name, o->run_start, index);
+  struct az_blob_transfer_options bo = { 0 };
+  bo.content_type = "text/csv";
+  struct az_call *call = az_blob_upload_file(o->client, o->account, o->container, blob, path, &bo);
+  bool ok = az_call_wait(call) == AZ_OK;
+  if (!ok) {
+    az_error_copy(r->az, az_call_error(call));
+    r->az_failed = true;
+    *why = "the upload failed";
+  }
+  az_call_delete(call);
+  unlink(path);
+  if (ok) {
+    char *location = export_table_dfs_url(o->account, o->container, blob);
+    export_model_add_partition(o->model, r->t->name, location, rows);
+    free(location);
+    if (o->on_progress)
+      o->on_progress(o->ud, r->t->name, export_partitioner_rows(r->parts),
+                     export_partitioner_bytes(r->parts));
+  }
+  (void)bytes;
+  free(blob);
+  return ok;
+}
+
+/* The file must still be the table the catalog describes. */
+static bool header_matches(struct run *r, const struct csv_reader *reader)
+{
+  size_t n = csv_reader_n_columns(reader);
+  bool same = n == r->t->n_attributes;
+  for (size_t i = 0; same && i < n; i++)
+    same = strcasecmp(csv_reader_column_name(reader, i), r->t->attributes[i].name) == 0;
+  if (!same && !r->why)
+    r->why = xasprintf("%s no longer has the columns the catalog recorded for '%s' (%zu then, "
+                       "%zu now); add the table again (synwiz table remove, synwiz table add).",
+                       r->t->location, r->t->name, r->t->n_attributes, n);
+  return same;
+}
+
+struct row_ctx {
+  struct run *run;
+  struct csv_reader *reader;
+};
+
+static bool on_row(void *ud, const char *const *fields, const size_t *lens, size_t n,
+                   const char **message)
+{
+  struct row_ctx *c = ud;
+  struct run *r = c->run;
+  if (!r->header_checked) {
+    r->header_checked = true;
+    if (!header_matches(r, c->reader)) {
+      *message = r->why;
+      return false;
+    }
+  }
+  if (!export_partitioner_row(r->parts, fields, lens, n)) {
+    *message = export_partitioner_message(r->parts);
+    return false;
+  }
+  return true;
+}
+
+enum app_result export_table_upload(const struct export_table_options *o,
+                                    const struct store_table *t, struct export_table_result *out,
+                                    char **out_message, struct az_error *out_az)
+{
+  memset(out, 0, sizeof(*out));
+  if (t->source != STORE_TABLE_FILE) {
+    *out_message = xasprintf("The table '%s' is in a storage account (%s): exporting it (a "
+                             "server-side copy) is not built yet.",
+                             t->name, t->location);
+    return APP_INVALID;
+  }
+  struct run r = { 0 };
+  r.o = o;
+  r.t = t;
+  r.az = out_az;
+  const char **header = xcalloc(t->n_attributes ? t->n_attributes : 1, sizeof(header[0]));
+  for (size_t i = 0; i < t->n_attributes; i++)
+    header[i] = t->attributes[i].name;
+  struct export_partitioner_options po = { 0 };
+  po.table = t->name;
+  po.header = header;
+  po.n_columns = t->n_attributes;
+  po.partition_bytes = o->partition_bytes;
+  po.temp_dir = o->temp_dir;
+  po.on_partition = on_partition;
+  po.ud = &r;
+  r.parts = export_partitioner_new(&po);
+  free(header);
+  export_model_add_entity(o->model, t);
+
+  struct row_ctx ctx = { &r, NULL };
+  struct csv_reader_options ro = { on_row, &ctx };
+  struct csv_reader *reader = csv_reader_new(&ro);
+  ctx.reader = reader;
+  bool ok = csv_reader_read_file(reader, t->location);
+  if (ok && !r.header_checked)
+    ok = header_matches(&r, reader); /* a table without rows */
+  if (ok)
+    ok = export_partitioner_finish(r.parts);
+  enum app_result rc = APP_OK;
+  if (r.az_failed) {
+    rc = APP_AZURE;
+  } else if (!ok) {
+    const char *m = r.why                                  ? r.why
+                    : *export_partitioner_message(r.parts) ? export_partitioner_message(r.parts)
+                                                           : csv_reader_message(reader);
+    *out_message = r.why || *export_partitioner_message(r.parts)
+                       ? xstrdup(m)
+                       : xasprintf("%s cannot be exported: %s.", t->location, m);
+    rc = APP_INVALID;
+  } else {
+    out->rows = export_partitioner_rows(r.parts);
+    out->bytes = export_partitioner_bytes(r.parts);
+    out->partitions = export_partitioner_partitions(r.parts);
+  }
+  csv_reader_delete(reader);
+  export_partitioner_delete(r.parts);
+  free(r.why);
+  return rc;
+}
