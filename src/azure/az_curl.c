@@ -48,7 +48,8 @@
 struct curl_transport {
   struct az_transport base;
   CURLM *multi;
-  CURLSH *share;        /* TLS sessions, so a new connection to a known host resumes */
+  CURLSH *share;        /* TLS sessions, so a new connection to a known host resumes; used from
+                         * the client's one thread only, so it needs no lock functions */
   X509_STORE *ca_store; /* NULL when the system CA file is unreadable: connections fail */
   char *user_agent;
 };
