@@ -18,6 +18,9 @@
 # Not measured yet: picker scrolling (the fake host's lists are too short to scroll).
 #
 #   bench/screen-bytes.sh [BUILD_DIR] [RUNS]        (defaults: build 3; needs tmux, dialog)
+#   SCREEN_TERM=xterm-256color bench/screen-bytes.sh   both under another TERM (the figures
+#                     depend on it: tmux's default "screen" has no bce, ech or rep, so a
+#                     coloured run of blanks is sent as blanks)
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BLD=$(cd "${1:-$SRC/build}" && pwd)
@@ -31,6 +34,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/synwiz-bench.XXXXXX")
 T="tmux -L synwiz-bench-$$ -f /dev/null"
 trap '$T kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/home" "$WORK/config" "$WORK/state"
+SET_TERM="" # tmux sets TERM in the pane itself: the command line has to change it
+[ -n "${SCREEN_TERM:-}" ] && SET_TERM="TERM=$SCREEN_TERM; export TERM; "
 cat >"$WORK/dialog.sh" <<'EOF'
 #!/bin/sh
 exec dialog --form "Set up Azure Synapse Analytics connection" 20 76 5 \
@@ -60,7 +65,7 @@ measure() { # measure NAME MOVE_KEY: appends "first char move resize" to $WORK/N
   # The program starts after pipe-pane is set up, so its first byte is counted.
   $T new-session -d -s b -x 100 -y 30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e ESCDELAY=25 \
     -e HOME="$WORK/home" -e XDG_CONFIG_HOME="$WORK/config" -e XDG_STATE_HOME="$WORK/state" \
-    "sleep 0.3; exec $WORK/$1.sh"
+    "sleep 0.3; ${SET_TERM}exec $WORK/$1.sh"
   $T pipe-pane -t b -o "cat >>$WORK/bytes"
   f=$(settle)
   $T send-keys -t b -l s
@@ -83,7 +88,7 @@ grep -q "Display name" "$WORK/synwiz.screen" || { echo "synwiz's wizard did not 
 grep -q "Display name" "$WORK/dialog.screen" || { echo "dialog's form did not show"; exit 1; }
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-printf 'bytes to the terminal, median of %s runs, TERM=%s\n' "$RUNS" "tmux's default"
+printf 'bytes to the terminal, median of %s runs, TERM=%s\n' "$RUNS" "${SCREEN_TERM:-screen (tmux's default)}"
 printf '%-22s %9s %9s %7s\n' "interaction" "synwiz" "dialog" "ratio"
 n=1
 for what in "first frame" "typed character" "move to a field" "resize"; do
