@@ -176,7 +176,9 @@ static enum az_result ct_start(struct az_transport *t, struct az_exchange *x)
   SET(CURLOPT_SSL_VERIFYHOST, 2L);
   SET(CURLOPT_CAINFO, NULL);
   SET(CURLOPT_CAPATH, NULL);
+#if LIBCURL_VERSION_NUM >= 0x075700  /* 7.87.0 */
   SET(CURLOPT_CA_CACHE_TIMEOUT, 0L); /* nothing for libcurl to cache: it loads no CA */
+#endif
   SET(CURLOPT_SSL_CTX_FUNCTION, use_ca_store);
   SET(CURLOPT_SSL_CTX_DATA, ct);
   SET(CURLOPT_SHARE, ct->share);
@@ -358,11 +360,13 @@ static const struct az_transport_ops curl_ops = { ct_start, ct_abort, ct_perform
 
 /* Where libcurl itself would read the system's CAs: its built-in defaults (Debian:
  * /etc/ssl/certs/ca-certificates.crt and /etc/ssl/certs), or, when it was built without
- * any, OpenSSL's default locations (what libcurl's CA fallback would load). */
+ * any (or is older than 7.84 and cannot say), OpenSSL's default locations, which are what
+ * libcurl's CA fallback loads. */
 static void system_ca_paths(char **file, char **dir)
 {
   *file = NULL;
   *dir = NULL;
+#if LIBCURL_VERSION_NUM >= 0x075400 /* 7.84.0: CURLINFO_CAINFO, CURLINFO_CAPATH */
   CURL *e = curl_easy_init();
   if (e) {
     char *v = NULL;
@@ -373,6 +377,7 @@ static void system_ca_paths(char **file, char **dir)
       *dir = xstrdup(v);
     curl_easy_cleanup(e);
   }
+#endif
   if (!*file && !*dir) {
     const char *f = getenv(X509_get_default_cert_file_env());
     const char *d = getenv(X509_get_default_cert_dir_env());
