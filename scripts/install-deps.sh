@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES="
   build-essential cmake pkg-config
   libcurl4-openssl-dev libjansson-dev libssl-dev libncurses-dev libcmocka-dev libcsv-dev
-  openssl curl ca-certificates tmux clang-format time
+  openssl curl ca-certificates tmux clang-format time strace
   clang libclang-rt-14-dev zsh
 "
 # Node.js 20 runs the sandbox (Azurite needs it anyway); any node >= 20 already on the

@@ -1,9 +1,23 @@
 /*
  * The libcurl transport: the multi interface (transfers run side by side and the client's
  * loop waits on them and on its extra fds at once with curl_multi_poll), connection reuse
- * through the multi handle's pool, HTTP/2 when the server offers it (CURL_HTTP_VERSION_2TLS),
- * and TLS verification always on: the system's CA store plus the cloud profile's
- * ca_bundle, added through CURLOPT_SSL_CTX_FUNCTION (so neither replaces the other).
+ * through the multi handle's pool, TLS session reuse through a share handle, HTTP/2 when
+ * the server offers it (CURL_HTTP_VERSION_2TLS, multiplexed), and TLS verification always
+ * on: the system's CA store plus the cloud profile's ca_bundle.
+ *
+ * Trust: one X509_STORE per process (az_ca_store), given to every connection by
+ * CURLOPT_SSL_CTX_FUNCTION with SSL_CTX_set1_cert_store; libcurl is told to load no CA
+ * file itself (CURLOPT_CAINFO and CURLOPT_CAPATH NULL). libcurl's own CA cache
+ * (CURLOPT_CA_CACHE_TIMEOUT, 7.87+) cannot do this job here, for two reasons found in
+ * libcurl 7.88.1 (Debian 12): (1) lib/vtls/openssl.c caches a store only when no CApath
+ * is set ("cache_criteria_met ... !conn_config->CApath"), and Debian builds libcurl with
+ * --with-ca-path=/etc/ssl/certs, so every handle has a CApath by default
+ * (CURLINFO_CAPATH says /etc/ssl/certs) and every new connection parsed
+ * /etc/ssl/certs/ca-certificates.crt again (strace: one openat per connection); (2) the
+ * cache lives in the multi handle, so even where it works it is per client, not per
+ * process. Unsetting CApath alone would turn the cache on, but would drop the hashed
+ * directory from the trust sources; az_ca_store keeps both, loaded from the paths libcurl
+ * would have used, with the verification flags libcurl sets.
  *
  * Headers go out exactly as the pipeline built them: "Expect:" is always suppressed and a
  * request without Content-Type gets an empty one, so libcurl adds nothing that Shared Key
@@ -12,6 +26,7 @@
  *
  * This is the only file of synwiz that includes curl.
  */
+#include "azure/az_ca_store.h"
 #include "azure/az_transport.h"
 #include "azure/az_url.h"
 #include "util/xalloc.h"
@@ -24,7 +39,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -34,7 +48,9 @@
 struct curl_transport {
   struct az_transport base;
   CURLM *multi;
-  STACK_OF(X509) * extra_cas;
+  CURLSH *share;        /* TLS sessions, so a new connection to a known host resumes; used from
+                         * the client's one thread only, so it needs no lock functions */
+  X509_STORE *ca_store; /* NULL when the system CA file is unreadable: connections fail */
   char *user_agent;
 };
 
@@ -46,15 +62,15 @@ struct xfer {
   bool status_known;
 };
 
-static CURLcode add_extra_cas(CURL *curl, void *ssl_ctx, void *userptr)
+static CURLcode use_ca_store(CURL *curl, void *ssl_ctx, void *userptr)
 {
   (void)curl;
-  STACK_OF(X509) *cas = userptr;
-  X509_STORE *store = SSL_CTX_get_cert_store((SSL_CTX *)ssl_ctx);
-  for (int i = 0; i < sk_X509_num(cas); i++) {
-    /* Fails harmlessly when the store (cached between connections) already has it. */
-    X509_STORE_add_cert(store, sk_X509_value(cas, i));
-  }
+  struct curl_transport *ct = userptr;
+  /* libcurl loaded no CA (CAINFO and CAPATH are NULL): without a store nothing verifies,
+   * so the connection fails, as libcurl fails one whose CA file cannot be read. */
+  if (!ct->ca_store)
+    return CURLE_SSL_CACERT_BADFILE;
+  SSL_CTX_set1_cert_store((SSL_CTX *)ssl_ctx, ct->ca_store);
   return CURLE_OK;
 }
 
@@ -158,10 +174,14 @@ static enum az_result ct_start(struct az_transport *t, struct az_exchange *x)
   SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
   SET(CURLOPT_SSL_VERIFYPEER, 1L);
   SET(CURLOPT_SSL_VERIFYHOST, 2L);
-  if (ct->extra_cas) {
-    SET(CURLOPT_SSL_CTX_FUNCTION, add_extra_cas);
-    SET(CURLOPT_SSL_CTX_DATA, ct->extra_cas);
-  }
+  SET(CURLOPT_CAINFO, NULL);
+  SET(CURLOPT_CAPATH, NULL);
+#if LIBCURL_VERSION_NUM >= 0x075700  /* 7.87.0 */
+  SET(CURLOPT_CA_CACHE_TIMEOUT, 0L); /* nothing for libcurl to cache: it loads no CA */
+#endif
+  SET(CURLOPT_SSL_CTX_FUNCTION, use_ca_store);
+  SET(CURLOPT_SSL_CTX_DATA, ct);
+  SET(CURLOPT_SHARE, ct->share);
   SET(CURLOPT_FOLLOWLOCATION, 0L);
   SET(CURLOPT_TCP_KEEPALIVE, 1L);
   SET(CURLOPT_CONNECTTIMEOUT_MS,
@@ -328,34 +348,53 @@ static int ct_wait(struct az_transport *t, const int *fds, size_t n, int timeout
   return mc == CURLM_OK ? 0 : -1;
 }
 
+static void transport_free(struct curl_transport *ct);
+
 static void ct_destroy(struct az_transport *t)
 {
-  struct curl_transport *ct = (struct curl_transport *)t;
-  curl_multi_cleanup(ct->multi);
-  if (ct->extra_cas)
-    sk_X509_pop_free(ct->extra_cas, X509_free);
-  free(ct->user_agent);
-  free(ct);
+  transport_free((struct curl_transport *)t);
 }
 
 static const struct az_transport_ops curl_ops = { ct_start, ct_abort, ct_perform, ct_wait,
                                                   ct_destroy };
 
-static STACK_OF(X509) * load_cas(const char *path)
+/* Where libcurl itself would read the system's CAs: its built-in defaults (Debian:
+ * /etc/ssl/certs/ca-certificates.crt and /etc/ssl/certs), or, when it was built without
+ * any (or is older than 7.84 and cannot say), OpenSSL's default locations, which are what
+ * libcurl's CA fallback loads. */
+static void system_ca_paths(char **file, char **dir)
 {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return NULL;
-  STACK_OF(X509) *cas = sk_X509_new_null();
-  X509 *cert;
-  while ((cert = PEM_read_X509(f, NULL, NULL, NULL)))
-    sk_X509_push(cas, cert);
-  fclose(f);
-  if (sk_X509_num(cas) == 0) {
-    sk_X509_free(cas);
-    return NULL;
+  *file = NULL;
+  *dir = NULL;
+#if LIBCURL_VERSION_NUM >= 0x075400 /* 7.84.0: CURLINFO_CAINFO, CURLINFO_CAPATH */
+  CURL *e = curl_easy_init();
+  if (e) {
+    char *v = NULL;
+    if (curl_easy_getinfo(e, CURLINFO_CAINFO, &v) == CURLE_OK && v)
+      *file = xstrdup(v);
+    v = NULL;
+    if (curl_easy_getinfo(e, CURLINFO_CAPATH, &v) == CURLE_OK && v)
+      *dir = xstrdup(v);
+    curl_easy_cleanup(e);
   }
-  return cas;
+#endif
+  if (!*file && !*dir) {
+    const char *f = getenv(X509_get_default_cert_file_env());
+    const char *d = getenv(X509_get_default_cert_dir_env());
+    *file = xstrdup(f && *f ? f : X509_get_default_cert_file());
+    *dir = xstrdup(d && *d ? d : X509_get_default_cert_dir());
+  }
+}
+
+static void transport_free(struct curl_transport *ct)
+{
+  if (ct->multi)
+    curl_multi_cleanup(ct->multi);
+  if (ct->share)
+    curl_share_cleanup(ct->share);
+  X509_STORE_free(ct->ca_store);
+  free(ct->user_agent);
+  free(ct);
 }
 
 enum az_result az_curl_transport_new(const struct az_curl_options *opts, struct az_transport **out)
@@ -369,17 +408,23 @@ enum az_result az_curl_transport_new(const struct az_curl_options *opts, struct 
   struct curl_transport *ct = xcalloc(1, sizeof(*ct));
   ct->base.ops = &curl_ops;
   ct->multi = curl_multi_init();
-  if (!ct->multi) {
-    free(ct);
+  ct->share = curl_share_init();
+  if (!ct->multi || !ct->share ||
+      curl_share_setopt(ct->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+    transport_free(ct);
     return AZ_E_CONFIG;
   }
-  if (opts && opts->ca_bundle) {
-    ct->extra_cas = load_cas(opts->ca_bundle);
-    if (!ct->extra_cas) {
-      curl_multi_cleanup(ct->multi);
-      free(ct);
-      return AZ_E_CONFIG;
-    }
+  char *sys_file, *sys_dir;
+  system_ca_paths(&sys_file, &sys_dir);
+  enum az_result r =
+      az_ca_store_get(sys_file, sys_dir, opts ? opts->ca_bundle : NULL, &ct->ca_store);
+  free(sys_file);
+  free(sys_dir);
+  /* An unreadable extra CA file is the profile's mistake, told now; an unreadable system
+   * bundle fails each connection later, as it did when libcurl read it. */
+  if (r == AZ_E_CONFIG) {
+    transport_free(ct);
+    return AZ_E_CONFIG;
   }
   ct->user_agent = xstrdup(opts && opts->user_agent ? opts->user_agent : "synwiz");
   curl_multi_setopt(ct->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
