@@ -16,6 +16,6 @@ if [ ! -f "$dir/CMakeCache.txt" ] || ! grep -q "SYNWIZ_FUZZ_SECONDS:STRING=$seco
 fi
 # Only the fuzz targets and the layers they link: the program itself is not needed here.
 cmake --build "$dir" -j"$(nproc)" --target fuzz_safetext fuzz_form fuzz_answers \
-  fuzz_az_parsers fuzz_az_responses >"$dir.log" 2>&1 || { cat "$dir.log"; exit 1; }
+  fuzz_az_parsers fuzz_az_responses fuzz_csv >"$dir.log" 2>&1 || { cat "$dir.log"; exit 1; }
 cd "$dir"
 exec ctest --output-on-failure -L fuzz
