@@ -85,6 +85,54 @@ static bool header_matches(struct run *r, const struct csv_reader *reader)
   return same;
 }
 
+/* A table in storage: each part downloaded to the stage (az_blob_download_file: ranged,
+ * bounded memory), read as the next part of the table, and removed. Reading a part from a
+ * file rather than from the network keeps the partition uploads, which wait on the client,
+ * out of the client's own callbacks. */
+static bool read_blobs(struct run *r, struct csv_reader *reader)
+{
+  const struct export_table_options *o = r->o;
+  char *path = xasprintf("%s/%s.source.csv", o->temp_dir, r->t->name);
+  bool ok = true;
+  for (size_t i = 0; ok && i < r->t->parts.n; i++) {
+    char *account = NULL, *endpoint = NULL, *container = NULL, *blob = NULL;
+    struct az_storage_account *a = NULL;
+    struct az_error err;
+    az_error_init(&err);
+    if (!az_blob_parse_url(r->t->parts.items[i], &account, &endpoint, &container, &blob)) {
+      r->why = xasprintf("The table '%s' names '%s' as a part, which is not a blob URL.",
+                         r->t->name, r->t->parts.items[i]);
+      ok = false;
+    } else if (az_storage_account_new(account, endpoint, NULL, az_client_cloud(o->client), &a,
+                                      &err) != AZ_OK) {
+      az_error_copy(r->az, &err);
+      r->az_failed = true;
+      ok = false;
+    } else {
+      struct az_call *call = az_blob_download_file(o->client, a, container, blob, path, NULL);
+      if (az_call_wait(call) != AZ_OK) {
+        az_error_copy(r->az, az_call_error(call));
+        r->az_failed = true;
+        ok = false;
+      }
+      az_call_delete(call);
+      if (ok && i)
+        ok = csv_reader_next_part(reader);
+      if (ok)
+        ok = csv_reader_feed_file(reader, path);
+      unlink(path);
+    }
+    az_storage_account_delete(a);
+    az_error_done(&err);
+    free(account);
+    free(endpoint);
+    free(container);
+    free(blob);
+  }
+  free(path);
+  return ok && csv_reader_finish(reader);
+}
+
 struct row_ctx {
   struct run *run;
   struct csv_reader *reader;
@@ -114,12 +162,6 @@ enum app_result export_table_upload(const struct export_table_options *o,
                                     char **out_message, struct az_error *out_az)
 {
   memset(out, 0, sizeof(*out));
-  if (t->source != STORE_TABLE_FILE) {
-    *out_message = xasprintf("The table '%s' is in a storage account (%s): exporting it (a "
-                             "server-side copy) is not built yet.",
-                             t->name, t->location);
-    return APP_INVALID;
-  }
   struct run r = { 0 };
   r.o = o;
   r.t = t;
@@ -143,7 +185,8 @@ enum app_result export_table_upload(const struct export_table_options *o,
   struct csv_reader_options ro = { on_row, &ctx };
   struct csv_reader *reader = csv_reader_new(&ro);
   ctx.reader = reader;
-  bool ok = csv_reader_read_file(reader, t->location);
+  bool ok = t->source == STORE_TABLE_FILE ? csv_reader_read_file(reader, t->location)
+                                          : read_blobs(&r, reader);
   if (ok && !r.header_checked)
     ok = header_matches(&r, reader); /* a table without rows */
   if (ok)

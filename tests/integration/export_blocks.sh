@@ -4,8 +4,8 @@
 # CSV partitions under customerinsights/<export>/<Table>/<yyyy>/<MM>/<dd>/<HHmm>/, with a
 # model.json that a JSON Schema validator (ajv) finds valid against the CDM model.json
 # schema the sandbox uses; the metastore creates the lake database with three tables whose
-# row counts equal the source files'. Without a Storage Blob Data role the first upload is
-# refused with AuthorizationPermissionMismatch.
+# row counts equal the source files', from local files and from the demo blobs. Without a
+# Storage Blob Data role the first upload is refused with AuthorizationPermissionMismatch.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
 . "$SRC/tests/lib/common.sh"
@@ -61,6 +61,18 @@ for (const e of m.entities) e.partitions.forEach((p, i) => {
   const x = re.exec(p.location);
   if (!x || x[1] !== e.name || x[2] !== e.name || +x[3] !== i + 1 || !/\.dfs\./.test(p.location)) { console.error(p.location); process.exit(1); }
 });' "$T/model.json" "$EXPORT"
+
+# The demo tables where they live (in storage, as the catalog of a new sandbox store has
+# them): downloaded part by part and written the same way, into another database.
+as_sp "$DRIVE" "$BLOB" customerinsights "${EXPORT}s" "$DEV" "${DB}s" \
+  "$BLOB/customerinsights/source/Customer/Customer.csv=Customer" \
+  "$BLOB/customerinsights/source/Orders/Orders.csv=Orders" \
+  "$BLOB/customerinsights/source/WebActivity/WebActivity.csv=WebActivity" >"$T/storage.json" 2>"$T/storage.err"
+expect_eq "tables in storage: the database is Created" "0 Created" "$? $(jget "$T/storage.json" j.status)"
+sandbox_control GET state >"$T/state2.json"
+DBS="j.workspaces.find(w => w.name === 'contoso-synapse').databases.find(d => d.name === '${DB}s')"
+expect_eq "... its tables have the source files' row counts" "$(rows Customer) $(rows Orders) $(rows WebActivity)" \
+  "$(jget "$T/state2.json" "$DBS.tables.map(t => t.rows).join(' ')")"
 
 # Dana has no Storage Blob Data role on contosolake: the upload itself says so.
 sandbox_login
