@@ -23,7 +23,55 @@ struct run {
   bool az_failed;
   bool header_checked;
   char *why; /* our own refusal, for the reader's message */
+  /* The partition being uploaded while the next one is written: one at a time, so disk
+   * holds at most two partitions and the model lists them in order. */
+  struct az_call *pending;
+  char *pending_path;
+  char *pending_blob;
+  int64_t pending_rows;
+  unsigned rows_since_poll;
 };
+
+/* Wait for the partition in flight, then record it (or the failure). */
+static bool finish_pending(struct run *r)
+{
+  if (!r->pending)
+    return true;
+  const struct export_table_options *o = r->o;
+  bool ok = az_call_wait(r->pending) == AZ_OK;
+  if (!ok) {
+    az_error_copy(r->az, az_call_error(r->pending));
+    r->az_failed = true;
+  }
+  az_call_delete(r->pending);
+  r->pending = NULL;
+  unlink(r->pending_path);
+  if (ok) {
+    char *location = export_table_dfs_url(o->account, o->container, r->pending_blob);
+    export_model_add_partition(o->model, r->t->name, location, r->pending_rows);
+    free(location);
+    if (o->on_progress)
+      o->on_progress(o->ud, r->t->name, export_partitioner_rows(r->parts),
+                     export_partitioner_bytes(r->parts));
+  }
+  free(r->pending_path);
+  free(r->pending_blob);
+  r->pending_path = r->pending_blob = NULL;
+  return ok;
+}
+
+/* A failed run: the upload in flight is cancelled, so its blocks are never committed. */
+static void drop_pending(struct run *r)
+{
+  if (!r->pending)
+    return;
+  az_call_delete(r->pending);
+  r->pending = NULL;
+  unlink(r->pending_path);
+  free(r->pending_path);
+  free(r->pending_blob);
+  r->pending_path = r->pending_blob = NULL;
+}
 
 char *export_table_dfs_url(const struct az_storage_account *account, const char *container,
                            const char *blob)
@@ -41,34 +89,26 @@ char *export_table_dfs_url(const struct az_storage_account *account, const char 
 }
 
 /* Upload one staged partition and record it in the model. */
+/* A partition is staged: start its upload once the one before it is done, and go on
+ * writing the next while it goes up (on_row keeps the client's transfers moving). */
 static bool on_partition(void *ud, const char *path, int index, int64_t rows, int64_t bytes,
                          const char **why)
 {
   struct run *r = ud;
   const struct export_table_options *o = r->o;
-  char *blob = export_partition_blob(o->export_name, r->t->name, o->run_start, index);
+  (void)bytes;
+  if (!finish_pending(r)) {
+    unlink(path);
+    *why = "the upload failed";
+    return false;
+  }
+  r->pending_blob = export_partition_blob(o->export_name, r->t->name, o->run_start, index);
+  r->pending_path = xstrdup(path);
+  r->pending_rows = rows;
   struct az_blob_transfer_options bo = { 0 };
   bo.content_type = "text/csv";
-  struct az_call *call = az_blob_upload_file(o->client, o->account, o->container, blob, path, &bo);
-  bool ok = az_call_wait(call) == AZ_OK;
-  if (!ok) {
-    az_error_copy(r->az, az_call_error(call));
-    r->az_failed = true;
-    *why = "the upload failed";
-  }
-  az_call_delete(call);
-  unlink(path);
-  if (ok) {
-    char *location = export_table_dfs_url(o->account, o->container, blob);
-    export_model_add_partition(o->model, r->t->name, location, rows);
-    free(location);
-    if (o->on_progress)
-      o->on_progress(o->ud, r->t->name, export_partitioner_rows(r->parts),
-                     export_partitioner_bytes(r->parts));
-  }
-  (void)bytes;
-  free(blob);
-  return ok;
+  r->pending = az_blob_upload_file(o->client, o->account, o->container, r->pending_blob, path, &bo);
+  return true;
 }
 
 /* The file must still be the table the catalog describes. */
@@ -83,6 +123,54 @@ static bool header_matches(struct run *r, const struct csv_reader *reader)
                        "%zu now); add the table again (synwiz table remove, synwiz table add).",
                        r->t->location, r->t->name, r->t->n_attributes, n);
   return same;
+}
+
+/* A table in storage: each part downloaded to the stage (az_blob_download_file: ranged,
+ * bounded memory), read as the next part of the table, and removed. Reading a part from a
+ * file rather than from the network keeps the partition uploads, which wait on the client,
+ * out of the client's own callbacks. */
+static bool read_blobs(struct run *r, struct csv_reader *reader)
+{
+  const struct export_table_options *o = r->o;
+  char *path = xasprintf("%s/%s.source.csv", o->temp_dir, r->t->name);
+  bool ok = true;
+  for (size_t i = 0; ok && i < r->t->parts.n; i++) {
+    char *account = NULL, *endpoint = NULL, *container = NULL, *blob = NULL;
+    struct az_storage_account *a = NULL;
+    struct az_error err;
+    az_error_init(&err);
+    if (!az_blob_parse_url(r->t->parts.items[i], &account, &endpoint, &container, &blob)) {
+      r->why = xasprintf("The table '%s' names '%s' as a part, which is not a blob URL.",
+                         r->t->name, r->t->parts.items[i]);
+      ok = false;
+    } else if (az_storage_account_new(account, endpoint, NULL, az_client_cloud(o->client), &a,
+                                      &err) != AZ_OK) {
+      az_error_copy(r->az, &err);
+      r->az_failed = true;
+      ok = false;
+    } else {
+      struct az_call *call = az_blob_download_file(o->client, a, container, blob, path, NULL);
+      if (az_call_wait(call) != AZ_OK) {
+        az_error_copy(r->az, az_call_error(call));
+        r->az_failed = true;
+        ok = false;
+      }
+      az_call_delete(call);
+      if (ok && i)
+        ok = csv_reader_next_part(reader);
+      if (ok)
+        ok = csv_reader_feed_file(reader, path);
+      unlink(path);
+    }
+    az_storage_account_delete(a);
+    az_error_done(&err);
+    free(account);
+    free(endpoint);
+    free(container);
+    free(blob);
+  }
+  free(path);
+  return ok && csv_reader_finish(reader);
 }
 
 struct row_ctx {
@@ -106,6 +194,11 @@ static bool on_row(void *ud, const char *const *fields, const size_t *lens, size
     *message = export_partitioner_message(r->parts);
     return false;
   }
+  /* Keep an upload in flight moving while rows are written (a poll that never waits). */
+  if (r->pending && ++r->rows_since_poll >= 1024) {
+    r->rows_since_poll = 0;
+    az_client_poll(r->o->client, NULL, 0, 0);
+  }
   return true;
 }
 
@@ -114,12 +207,6 @@ enum app_result export_table_upload(const struct export_table_options *o,
                                     char **out_message, struct az_error *out_az)
 {
   memset(out, 0, sizeof(*out));
-  if (t->source != STORE_TABLE_FILE) {
-    *out_message = xasprintf("The table '%s' is in a storage account (%s): exporting it (a "
-                             "server-side copy) is not built yet.",
-                             t->name, t->location);
-    return APP_INVALID;
-  }
   struct run r = { 0 };
   r.o = o;
   r.t = t;
@@ -143,11 +230,16 @@ enum app_result export_table_upload(const struct export_table_options *o,
   struct csv_reader_options ro = { on_row, &ctx };
   struct csv_reader *reader = csv_reader_new(&ro);
   ctx.reader = reader;
-  bool ok = csv_reader_read_file(reader, t->location);
+  bool ok = t->source == STORE_TABLE_FILE ? csv_reader_read_file(reader, t->location)
+                                          : read_blobs(&r, reader);
   if (ok && !r.header_checked)
     ok = header_matches(&r, reader); /* a table without rows */
   if (ok)
     ok = export_partitioner_finish(r.parts);
+  if (ok)
+    ok = finish_pending(&r);
+  else
+    drop_pending(&r);
   enum app_result rc = APP_OK;
   if (r.az_failed) {
     rc = APP_AZURE;

@@ -11,8 +11,10 @@
  * the table's size. A partition whose upload failed is never committed (its blocks are
  * left uncommitted, which Azure discards) and its staged file is removed.
  *
- * Tables from a local file only, so far: a table in a storage account (to be copied server
- * side) is APP_INVALID with a message saying so. The file must still have the columns the
+ * A table in a storage account is read the same way, each of its parts downloaded to the
+ * stage first (bounded memory; disk: one part and one partition), with the signed-in
+ * identity (it needs a Storage Blob Data role on the source too). Not yet a server-side
+ * copy: the bytes pass through this machine. The data must still have the columns the
  * catalog recorded (else APP_INVALID: add the table again).
  */
 #ifndef SYNWIZ_APP_EXPORT_TABLE_H

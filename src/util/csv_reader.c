@@ -663,6 +663,11 @@ bool csv_reader_next_part(struct csv_reader *r)
 
 bool csv_reader_read_file(struct csv_reader *r, const char *path)
 {
+  return csv_reader_feed_file(r, path) && csv_reader_finish(r);
+}
+
+bool csv_reader_feed_file(struct csv_reader *r, const char *path)
+{
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     char *m = xasprintf("cannot read %s: %s", path, strerror(errno));
@@ -683,10 +688,8 @@ bool csv_reader_read_file(struct csv_reader *r, const char *path)
       free(m);
       break;
     }
-    if (got == 0) {
-      ok = csv_reader_finish(r);
+    if (got == 0)
       break;
-    }
     if (!csv_reader_feed(r, buf, (size_t)got)) {
       ok = false;
       break;

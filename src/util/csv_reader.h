@@ -81,6 +81,9 @@ bool csv_reader_finish(struct csv_reader *r);
  * a header, which must name the same columns as the first part's (ignoring case); lines
  * count from 1 again. Rows and types run on across parts. */
 bool csv_reader_next_part(struct csv_reader *r);
+/** Feed the whole file at `path` in 64 KiB reads (no finish: more parts may follow). An
+ * unreadable file fails with a message naming it and errno's text (line 0). */
+bool csv_reader_feed_file(struct csv_reader *r, const char *path);
 /** Feed the whole file at `path` in 64 KiB reads, then finish. An unreadable file fails
  * with a message naming it and errno's text (line 0). */
 bool csv_reader_read_file(struct csv_reader *r, const char *path);

@@ -8,7 +8,8 @@
  * WORKSPACE is a name or the workspace's dev endpoint URL (https://..., as ARM reports it).
  *
  * Signs in as az_session does (the tests use the EnvironmentCredential variables), reads
- * each FILE into a catalog record named TABLE, uploads it as partitions of
+ * each FILE (a local path, or a blob URL: a table in storage) into a catalog record named
+ * TABLE, uploads it as partitions of
  * $SYNWIZ_PARTITION_BYTES (default: the product's), uploads model.json, asks the metastore
  * to create DATABASE from the export's folder, follows it to its end and prints one JSON
  * object: {"status", "error", "tables": [{"name","rows","bytes","partitions"}],
@@ -95,7 +96,12 @@ int main(int argc, char **argv)
     struct store_table t;
     store_table_init(&t);
     char *why = NULL;
-    if (app_table_read_file(file, &t, &why) != APP_OK) {
+    bool remote = strncmp(file, "https://", 8) == 0 || strncmp(file, "abfss://", 8) == 0;
+    enum app_result read =
+        remote ? app_table_read_url(c, file, &t, &why, &err) : app_table_read_file(file, &t, &why);
+    if (read == APP_AZURE)
+      return fail_az(file, &err);
+    if (read != APP_OK) {
       fprintf(stderr, "exportdrive: %s\n", why);
       return 2;
     }

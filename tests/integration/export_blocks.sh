@@ -4,8 +4,9 @@
 # CSV partitions under customerinsights/<export>/<Table>/<yyyy>/<MM>/<dd>/<HHmm>/, with a
 # model.json that a JSON Schema validator (ajv) finds valid against the CDM model.json
 # schema the sandbox uses; the metastore creates the lake database with three tables whose
-# row counts equal the source files'. Without a Storage Blob Data role the first upload is
-# refused with AuthorizationPermissionMismatch.
+# row counts equal the source files', from local files and from the demo blobs. Without a
+# Storage Blob Data role the first upload is refused with AuthorizationPermissionMismatch;
+# a 503 on a partition is retried; a Failed metastore operation ends with Synapse's error.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
 . "$SRC/tests/lib/common.sh"
@@ -61,6 +62,31 @@ for (const e of m.entities) e.partitions.forEach((p, i) => {
   const x = re.exec(p.location);
   if (!x || x[1] !== e.name || x[2] !== e.name || +x[3] !== i + 1 || !/\.dfs\./.test(p.location)) { console.error(p.location); process.exit(1); }
 });' "$T/model.json" "$EXPORT"
+
+# The demo tables where they live (in storage, as the catalog of a new sandbox store has
+# them): downloaded part by part and written the same way, into another database.
+as_sp "$DRIVE" "$BLOB" customerinsights "${EXPORT}s" "$DEV" "${DB}s" \
+  "$BLOB/customerinsights/source/Customer/Customer.csv=Customer" \
+  "$BLOB/customerinsights/source/Orders/Orders.csv=Orders" \
+  "$BLOB/customerinsights/source/WebActivity/WebActivity.csv=WebActivity" >"$T/storage.json" 2>"$T/storage.err"
+expect_eq "tables in storage: the database is Created" "0 Created" "$? $(jget "$T/storage.json" j.status)"
+sandbox_control GET state >"$T/state2.json"
+DBS="j.workspaces.find(w => w.name === 'contoso-synapse').databases.find(d => d.name === '${DB}s')"
+expect_eq "... its tables have the source files' row counts" "$(rows Customer) $(rows Orders) $(rows WebActivity)" \
+  "$(jget "$T/state2.json" "$DBS.tables.map(t => t.rows).join(' ')")"
+
+# Faults: a 503 on one partition's upload is retried (the run still ends Created); a Failed
+# metastore operation ends it with Synapse's error.
+sandbox_control POST faults "{\"route\":\"^PUT contosolake\\\\.blob\\\\.sandbox\\\\.localhost/customerinsights/customerinsights/${EXPORT}f/Orders/.*Orders_1\\\\.csv\",\"status\":503,\"count\":1}" >/dev/null
+SYNWIZ_PARTITION_BYTES=200000 as_sp "$DRIVE" "$BLOB" customerinsights "${EXPORT}f" "$DEV" "${DB}f" "$D/Orders.csv=Orders" >"$T/fault.json" 2>"$T/fault.err"
+expect_eq "a 503 on a partition's upload is retried: Created" "0 Created" "$? $(jget "$T/fault.json" j.status)"
+check "... after the 503 the sandbox saw" grep -q "PUT contosolake.blob.sandbox.localhost/customerinsights/customerinsights/${EXPORT}f/Orders/.*/Orders_1.csv 503" "$SYNWIZ_SANDBOX_DIR/server.log"
+sandbox_control DELETE faults >/dev/null
+sandbox_control POST faults '{"route":"^PUT contoso-synapse\\.dev\\.sandbox\\.localhost/metastore/create-database-operations/","failOperation":true,"count":1}' >/dev/null
+as_sp "$DRIVE" "$BLOB" customerinsights "${EXPORT}m" "$DEV" "${DB}m" "$D/Orders.csv=Orders" >"$T/mfail.json" 2>"$T/mfail.err"
+expect_eq "a Failed metastore operation: exit 4, Failed" "4 Failed" "$? $(jget "$T/mfail.json" j.status)"
+expect_eq "... with Synapse's error" OperationFailed "$(jget "$T/mfail.json" j.error.code)"
+sandbox_control DELETE faults >/dev/null
 
 # Dana has no Storage Blob Data role on contosolake: the upload itself says so.
 sandbox_login

@@ -1,7 +1,7 @@
 /* Unit tests for src/app/export_table: a table from a local file goes up as partitions under
  * the export layout (one Put Blob each here), lands in model.json with dfs URLs; a refused
  * upload stops the table with Azure's error and leaves no staged file; a file whose columns
- * changed since it was added is refused; a table in storage is not built yet. */
+ * changed since it was added is refused; a table in storage is downloaded part by part. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -169,11 +170,55 @@ static void a_refused_upload_stops_the_table(void **state)
   assert_int_equal(azfake_count(fx->fake), 1);
   assert_true(stage_is_empty(fx->stage));
 
-  /* A table in storage: not built yet, said so. */
+  az_error_done(&err);
+  export_model_delete(m);
+  store_table_done(&t);
+}
+
+/* A table in storage: its part is downloaded (HEAD, ranges), read, and goes up the same way. */
+static void a_table_in_storage_goes_up_too(void **state)
+{
+  struct fixture *fx = *state;
+  /* The source is read with the signed-in identity: a client that holds a token. */
+  az_client_delete(fx->client);
+  azfake_delete(fx->fake);
+  fx->client = azfake_signed_in_client(&fx->fake);
+  struct store_table t;
+  store_table_init(&t);
+  char *why = NULL;
+  assert_int_equal(app_table_read_file(fx->csv, &t, &why), APP_OK);
+  t.name = xstrdup("Orders");
   t.source = STORE_TABLE_STORAGE;
-  assert_int_equal(export_table_upload(&o, &t, &res, &why, &err), APP_INVALID);
-  assert_non_null(strstr(why, "not built yet"));
-  free(why);
+  store_strings_done(&t.parts);
+  store_strings_add(&t.parts, "https://contosolake.blob.core.windows.net/source/Orders.csv");
+  static const char data[] = "OrderId,Note\r\n1,a\r\n2,\"b,c\"\r\n3,d\r\n";
+  char len[64];
+  snprintf(len, sizeof(len), "Content-Length: %zu", sizeof(data) - 1);
+  azfake_push(fx->fake, 200, len, "");
+  azfake_push(fx->fake, 206, NULL, data);
+  azfake_push(fx->fake, 201, NULL, "");
+  azfake_push(fx->fake, 201, NULL, "");
+  struct export_model *m = export_model_new("Sales", "2025-12-04T05:33:00Z");
+  struct export_table_options o;
+  options(fx, &o, m);
+  struct export_table_result res;
+  struct az_error err;
+  az_error_init(&err);
+  enum app_result rc = export_table_upload(&o, &t, &res, &why, &err);
+  if (rc != APP_OK)
+    fail_msg("%d: %s / %s", rc, err.message ? err.message : "", why ? why : "");
+  assert_int_equal(res.rows, 3);
+  assert_int_equal(res.partitions, 2);
+  assert_int_equal(azfake_count_url(fx->fake, "/source/Orders.csv"), 2); /* HEAD, one range */
+  assert_int_equal(azfake_count_url(fx->fake, "/exports/customerinsights/Sales/Orders/"), 2);
+  assert_true(stage_is_empty(fx->stage));
+
+  /* The source refused: Azure's error, nothing uploaded, nothing left on disk. */
+  azfake_push(fx->fake, 403, "x-ms-error-code: AuthorizationPermissionMismatch", "");
+  assert_int_equal(export_table_upload(&o, &t, &res, &why, &err), APP_AZURE);
+  assert_string_equal(err.code, "AuthorizationPermissionMismatch");
+  assert_int_equal(azfake_count_url(fx->fake, "/exports/customerinsights/Sales/Orders/"), 2);
+  assert_true(stage_is_empty(fx->stage));
   az_error_done(&err);
   export_model_delete(m);
   store_table_done(&t);
@@ -184,6 +229,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(a_file_goes_up_in_partitions, setup, teardown),
     cmocka_unit_test_setup_teardown(a_refused_upload_stops_the_table, setup, teardown),
+    cmocka_unit_test_setup_teardown(a_table_in_storage_goes_up_too, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
