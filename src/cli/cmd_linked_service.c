@@ -157,9 +157,7 @@ static json_t *summary_of(struct ls_cmd *c, json_t *ls)
 
 static void print_json(json_t *o)
 {
-  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  printf("%s\n", s ? s : "null");
-  free(s);
+  cli_print_json(o);
 }
 
 static bool is_ml(json_t *ls)
