@@ -94,6 +94,39 @@ static void print_problems(const struct wiz_problems *p, const char *form_id)
   }
 }
 
+/* When a list could not be loaded the answers were never judged: that is Azure's refusal
+ * (3, a rejected sign-in among them) or a failure of the network or the service (4), not
+ * invalid answers (2). Says so with the client's hint, once; returns 0 when no load failed
+ * (a list still loading at the deadline counts as a failure of the service). */
+static int print_load_failures(const struct wizard *w)
+{
+  const struct wiz_form *form = wiz_form(w);
+  enum wiz_outcome worst = WIZ_OUTCOME_DONE;
+  const char *hint = NULL;
+  for (size_t f = 0; f < form->n_fields; f++) {
+    for (int which = 0; which < 2; which++) {
+      enum wiz_load_state st = wiz_load_state(w, f, (enum wiz_src)which);
+      enum wiz_outcome o = st == WIZ_LOAD_LOADING  ? WIZ_OUTCOME_FAILED
+                           : st == WIZ_LOAD_FAILED ? wiz_load_outcome(w, f, (enum wiz_src)which)
+                                                   : WIZ_OUTCOME_DONE;
+      if (o != WIZ_OUTCOME_REFUSED && o != WIZ_OUTCOME_FAILED)
+        continue;
+      const char *h = NULL;
+      wiz_load_error(w, f, (enum wiz_src)which, &h);
+      if (h && !hint)
+        hint = h;
+      /* A refusal (sign in again) is what the user must act on first. */
+      if (worst != WIZ_OUTCOME_REFUSED)
+        worst = o;
+    }
+  }
+  if (worst == WIZ_OUTCOME_DONE)
+    return 0;
+  fprintf(stderr, "synwiz: the lists could not be loaded, so the answers were not checked%s%s\n",
+          hint ? ": " : ".", hint ? hint : "");
+  return wiz_outcome_exit(worst);
+}
+
 static int write_record(struct wizard *w, const char *path)
 {
   if (!path)
@@ -190,7 +223,7 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
   }
   if (o->answers || o->non_interactive) {
     struct wiz_problems p = { 0 };
-    size_t first = wiz_headless_check(w, &p, HEADLESS_TIMEOUT_MS);
+    size_t first = wiz_headless_check_to(w, &p, HEADLESS_TIMEOUT_MS, stderr);
     if (p.n == 0) {
       wiz_problems_done(&p);
       enum wiz_outcome out = wiz_headless_action(w, NULL, NULL, stderr, HEADLESS_TIMEOUT_MS);
@@ -214,6 +247,11 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
     }
     if (!interactive_ok) {
       print_problems(&p, form->id);
+      int load_exit = print_load_failures(w);
+      if (load_exit) {
+        wiz_problems_done(&p);
+        return load_exit;
+      }
       if (!o->non_interactive)
         fprintf(stderr, "synwiz: no terminal to ask for them: fix the answers file, or run "
                         "in a terminal\n");

@@ -44,6 +44,26 @@ static size_t step_loads(const struct wizard *w, size_t step)
   return n;
 }
 
+/* The label of a field of `step` whose list is still loading, or NULL. */
+static const char *step_loading_label(const struct wizard *w, size_t step)
+{
+  const struct wiz_form *form = wiz_form(w);
+  const struct wiz_step *s = &form->steps[step];
+  for (size_t i = 0; i < s->n_fields; i++) {
+    if (wiz_load_state(w, s->fields[i], WIZ_SRC_ITEMS) == WIZ_LOAD_LOADING ||
+        wiz_load_state(w, s->fields[i], WIZ_SRC_COLUMNS) == WIZ_LOAD_LOADING) {
+      const struct wiz_field *f = &form->fields[s->fields[i]];
+      return f->label ? f->label : f->id;
+    }
+  }
+  return NULL;
+}
+
+/* Without screens a slow list would leave the user before a silent terminal: after this
+ * long, and again every WAIT_SAY_AGAIN_MS, say what is being waited for. */
+#define WAIT_SAY_FIRST_MS 3000
+#define WAIT_SAY_AGAIN_MS 30000
+
 static bool step_pending(struct wizard *w, size_t step)
 {
   const struct wiz_step *s = &wiz_form(w)->steps[step];
@@ -68,8 +88,15 @@ bool wiz_wait_idle(struct wizard *w, int timeout_ms)
 
 size_t wiz_headless_check(struct wizard *w, struct wiz_problems *out, int timeout_ms)
 {
+  return wiz_headless_check_to(w, out, timeout_ms, NULL);
+}
+
+size_t wiz_headless_check_to(struct wizard *w, struct wiz_problems *out, int timeout_ms, FILE *err)
+{
   const struct wiz_form *form = wiz_form(w);
-  long long deadline = now_ms() + timeout_ms;
+  long long start = now_ms();
+  long long deadline = start + timeout_ms;
+  long long say_at = start + WAIT_SAY_FIRST_MS;
   size_t first_bad = form->n_steps;
   for (size_t s = 0; s < form->n_steps; s++) {
     wiz_set_step(w, s);
@@ -79,9 +106,18 @@ size_t wiz_headless_check(struct wizard *w, struct wiz_problems *out, int timeou
       bool pending = step_pending(w, s);
       if (!loads && !pending)
         break;
-      long long left = deadline - now_ms();
+      long long now = now_ms();
+      long long left = deadline - now;
       if (left <= 0)
         break;
+      const char *label = err && loads && now >= say_at ? step_loading_label(w, s) : NULL;
+      if (label) {
+        fprintf(err, "synwiz: waiting for the list of %s (%lld s so far, at most %d s)...\n", label,
+                (now - start) / 1000, timeout_ms / 1000);
+        say_at = now + WAIT_SAY_AGAIN_MS;
+      }
+      if (err && loads && left > say_at - now)
+        left = say_at - now > 0 ? say_at - now : 1;
       /* A host rule that is pending asks again after a while even if no I/O woke us. */
       host_wait(w, loads ? (int)left : (int)(left < 200 ? left : 200));
     }

@@ -29,6 +29,9 @@ void wiz_problems_done(struct wiz_problems *p);
 /** Check every step (loads included, at most timeout_ms in all). Leaves the wizard on the
  * first step with a problem (or on the review) and returns that step's index. */
 size_t wiz_headless_check(struct wizard *w, struct wiz_problems *out, int timeout_ms);
+/** wiz_headless_check() that says on `err` (when not NULL) which list it is waiting for
+ * when a load takes more than a few seconds. */
+size_t wiz_headless_check_to(struct wizard *w, struct wiz_problems *out, int timeout_ms, FILE *err);
 /** Run an action to its end (progress lines to `err`, when not NULL); the report stays in
  * the wizard (wiz_job_report). Returns its outcome. */
 enum wiz_outcome wiz_headless_action(struct wizard *w, const char *action, const char *label,
