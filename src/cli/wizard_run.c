@@ -417,6 +417,16 @@ static int check_one(const struct wiz_decl *decl, const char *file)
     wiz_form_error_done(&err);
     return 1;
   }
+  /* synwiz finds a form by its id as forms/<id>.json: a file named otherwise is never the
+   * form its id says, or another file shadows it. */
+  const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+  size_t id_len = strlen(form->id);
+  if (strncmp(base, form->id, id_len) != 0 || strcmp(base + id_len, ".json") != 0) {
+    fprintf(stderr, "%s: the form's id \"%s\" is not its file name (%s.json expected)\n", file,
+            form->id, form->id);
+    wiz_form_delete(form);
+    return 1;
+  }
   printf("ok   %s (%s: %zu steps, %zu fields)\n", file, form->id, form->n_steps, form->n_fields);
   wiz_form_delete(form);
   return 0;
