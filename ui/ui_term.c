@@ -685,6 +685,7 @@ static struct ui_event from_signal(int sig)
     ev.kind = UI_EV_HUP;
   } else if (sig == SIGINT || sig == SIGTERM) {
     ev.kind = UI_EV_QUIT;
+    ev.key = sig; /* a signal, not the end of a test script: the wizard keeps a draft */
   }
   return ev;
 }

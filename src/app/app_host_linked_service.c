@@ -587,8 +587,11 @@ static void ls_cancelled(struct app_job *job)
             "synwiz linked-service show; the store record was not updated."
       : j->put_sent && sent ? "The create had been sent: Synapse may still finish it. Check with "
                               "synwiz linked-service list; nothing was recorded in the store."
-      : j->granted          ? "The role granted before stays granted; nothing else was changed."
-                            : "Nothing was changed.";
+      : j->granted && j->editing ? "The role granted before stays granted; the linked service "
+                                   "was not updated and nothing else was changed."
+      : j->granted ? "The role granted before stays granted; the linked service was not created "
+                     "and nothing else was changed."
+                   : "Nothing was changed.";
   wiz_report_add(job->r, WIZ_FINDING_INFO, "Cancelled", what, NULL, NULL);
   if (j->mode != ACT_REMOVE && j->mode != ACT_REMOVE_ASK)
     wiz_report_add_followup(job->r, "linked_service_test", "Test again");

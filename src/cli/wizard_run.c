@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,26 @@ static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, s
   return CLI_EXIT_CANCELLED;
 }
 
+static void on_interrupt(int sig)
+{
+  (void)sig;
+  wiz_headless_interrupt();
+}
+
+/* Without screens, Ctrl-C or SIGTERM during a check or a wait (the role-propagation
+ * countdown) would kill synwiz with no word on what it had done: the run is cancelled
+ * instead, its report says what stays (a role granted) and what was not done, exit 1.
+ * No SA_RESTART: the wait returns at once. The screens install their own handlers. */
+static void catch_interrupts(bool on)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = on ? on_interrupt : SIG_DFL;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Run an opened wizard: answers, then headless or screens. */
 static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct wizard *w,
                  const struct wizard_opts *o, char **ref_draft)
@@ -223,10 +244,18 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
   }
   if (o->answers || o->non_interactive) {
     struct wiz_problems p = { 0 };
+    catch_interrupts(true);
     size_t first = wiz_headless_check_to(w, &p, HEADLESS_TIMEOUT_MS, stderr);
+    if (wiz_headless_interrupted()) {
+      catch_interrupts(false);
+      wiz_problems_done(&p);
+      fprintf(stderr, "synwiz: interrupted while checking the answers; nothing was changed\n");
+      return CLI_EXIT_CANCELLED;
+    }
     if (p.n == 0) {
       wiz_problems_done(&p);
       enum wiz_outcome out = wiz_headless_action(w, NULL, NULL, stderr, HEADLESS_TIMEOUT_MS);
+      catch_interrupts(false);
       if (!wiz_job_report(w)) {
         /* Refused before it started: an answer became invalid since the check (another
          * synwiz took the name meanwhile): say which, as for any invalid answer. */
@@ -245,6 +274,7 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
         wiz_draft_remove(*ref_draft); /* resumed headless: the draft became the real thing */
       return wiz_outcome_exit(out);
     }
+    catch_interrupts(false);
     if (!interactive_ok) {
       print_problems(&p, form->id);
       int load_exit = print_load_failures(w);

@@ -2,6 +2,7 @@
 #include "wizard/headless.h"
 #include "util/xalloc.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,19 @@ static long long now_ms(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Set from a signal handler (Ctrl-C, SIGTERM): the loops below see it when the wait wakes. */
+static volatile sig_atomic_t interrupted;
+
+void wiz_headless_interrupt(void)
+{
+  interrupted = 1;
+}
+
+bool wiz_headless_interrupted(void)
+{
+  return interrupted != 0;
 }
 
 static int host_wait(struct wizard *w, int timeout_ms)
@@ -108,7 +122,7 @@ size_t wiz_headless_check_to(struct wizard *w, struct wiz_problems *out, int tim
         break;
       long long now = now_ms();
       long long left = deadline - now;
-      if (left <= 0)
+      if (left <= 0 || interrupted)
         break;
       const char *label = err && loads && now >= say_at ? step_loading_label(w, s) : NULL;
       if (label) {
@@ -157,7 +171,17 @@ enum wiz_outcome wiz_headless_action(struct wizard *w, const char *action, const
     return rc == WIZ_E_INVALID || rc == WIZ_E_BUSY ? WIZ_OUTCOME_INVALID : WIZ_OUTCOME_FAILED;
   long long deadline = now_ms() + timeout_ms;
   char *last = NULL;
+  bool stopped = false;
   while (wiz_job_state(w) == WIZ_JOB_RUNNING) {
+    if (interrupted && !stopped) {
+      /* Cancelled as from the screen's Esc: the job's report then says what it had done
+       * already (a role granted stays granted) and what it had not. */
+      stopped = true;
+      if (err)
+        fprintf(err, "synwiz: interrupted; stopping...\n");
+      wiz_cancel_action(w);
+      continue;
+    }
     const struct wiz_progress *p = wiz_job_progress_now(w);
     if (err && p->status && (!last || strcmp(last, p->status) != 0)) {
       fprintf(err, "synwiz: %s\n", p->status);

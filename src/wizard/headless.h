@@ -40,6 +40,11 @@ enum wiz_outcome wiz_headless_action(struct wizard *w, const char *action, const
 void wiz_report_print(const struct wiz_report *r, FILE *out);
 /** The exit code of an outcome (enum cli_exit's numbers). */
 int wiz_outcome_exit(enum wiz_outcome o);
+/** Async-signal-safe: ask the running check or action to stop (Ctrl-C, SIGTERM). An action
+ * is cancelled (its report says what was done already) and ends as WIZ_OUTCOME_CANCELLED. */
+void wiz_headless_interrupt(void);
+/** True once wiz_headless_interrupt() was called. */
+bool wiz_headless_interrupted(void);
 /** Wait through the host until no load is in flight, or timeout_ms. */
 bool wiz_wait_idle(struct wizard *w, int timeout_ms);
 
