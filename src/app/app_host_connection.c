@@ -121,7 +121,7 @@ const struct app_action app_connection_actions[] = {
   { "edit", "Edit", "connection", 0, 0, APP_ACTION_EDIT },
   { "connection_remove", "Remove", "connection", S_REMOVE, J_REMOVE_ASK, APP_ACTION_WRITES },
   { "connection_save", NULL, NULL, S_NAME, J_SAVE, APP_ACTION_WRITES },
-  { "connection_doctor_fix", NULL, NULL, S_DOCTOR, J_FIX, 0 },
+  { "connection_doctor_fix", NULL, NULL, S_DOCTOR, J_FIX, APP_ACTION_WRITES },
   { "connection_remove_confirm", NULL, NULL, S_REMOVE, J_REMOVE, APP_ACTION_WRITES },
   { "connection_remove_dependents", NULL, NULL, S_REMOVE, J_REMOVE_DEPS, APP_ACTION_WRITES },
   { "connection_detach_dependents", NULL, NULL, S_REMOVE, J_DETACH_DEPS, APP_ACTION_WRITES },
@@ -500,9 +500,10 @@ static bool conn_begin(struct app_job *job, const struct wiz_answers *a)
 static enum app_result conn_may_write(struct app_job *job, struct store *s, struct strbuf *why)
 {
   struct conn_job *j = conn_of(job);
-  enum app_result rc = store_connection_require_admin(s, j->mode != J_SAVE ? "remove"
-                                                         : j->h->editing   ? "edit"
-                                                                           : "create");
+  enum app_result rc = store_connection_require_admin(s, j->mode == J_FIX    ? "fix the roles of"
+                                                         : j->mode != J_SAVE ? "remove"
+                                                         : j->h->editing     ? "edit"
+                                                                             : "create");
   if (rc != APP_OK)
     strbuf_puts(why, store_message(s));
   return rc;

@@ -154,7 +154,7 @@ static enum wiz_check ls_check(void *ctx, const char *rule, const char *field_id
 const struct app_action app_ls_actions[] = {
   { "linked_service_test", "Test connection", "linked_service", S_WORKSPACE, ACT_TEST, 0 },
   { "edit", "Edit", "linked_service", 0, 0, APP_ACTION_EDIT },
-  { "linked_service_grant", NULL, NULL, S_WORKSPACE, ACT_GRANT, 0 },
+  { "linked_service_grant", NULL, NULL, S_WORKSPACE, ACT_GRANT, APP_ACTION_WRITES },
   { "linked_service_save", NULL, NULL, S_WORKSPACE, ACT_SAVE, APP_ACTION_WRITES },
   { "linked_service_remove", "Remove", "linked_service", 0, ACT_REMOVE_ASK, 0 },
   { "linked_service_remove_confirm", NULL, NULL, S_REMOVE_READ, ACT_REMOVE, APP_ACTION_WRITES },
