@@ -184,12 +184,21 @@ static int container_done(struct app_job *job, struct az_call *call)
     free(summary);
     return app_job_fail(job, app_job_az_outcome(az_call_result(call)));
   }
-  j->container_created = !job->dry_run;
-  char *t = xasprintf("%s the container %s in storage account %s",
-                      job->dry_run ? "Would create" : "Created", j->rec.container,
-                      j->rec.storage_account);
-  wiz_report_add(job->r, job->dry_run ? WIZ_FINDING_INFO : WIZ_FINDING_PASS, t,
-                 "Public access: none.", NULL, NULL);
+  /* ARM answers 201 when it created the container and 200 when one of that name (in any
+   * case) was there already: the report must not claim a container it did not make, nor
+   * say later that it keeps a "new" one. */
+  bool existed = !job->dry_run && az_call_status(call) == 200;
+  j->container_created = !job->dry_run && !existed;
+  char *t = existed ? xasprintf("The container %s already existed in storage account %s: "
+                                "used as it is, not created",
+                                j->rec.container, j->rec.storage_account)
+                    : xasprintf("%s the container %s in storage account %s",
+                                job->dry_run ? "Would create" : "Created", j->rec.container,
+                                j->rec.storage_account);
+  wiz_report_add(job->r, job->dry_run || existed ? WIZ_FINDING_INFO : WIZ_FINDING_PASS, t,
+                 existed ? "Its access level and contents were not changed."
+                         : "Public access: none.",
+                 NULL, NULL);
   free(t);
   return S_RECORD;
 }
