@@ -1,5 +1,6 @@
 /* The headless twin: the same form and rules, answers from a file, no screen. */
 #include "wizard/headless.h"
+#include "util/safetext.h"
 #include "util/xalloc.h"
 
 #include <signal.h>
@@ -25,6 +26,15 @@ void wiz_headless_interrupt(void)
 bool wiz_headless_interrupted(void)
 {
   return interrupted != 0;
+}
+
+/* One line of a report: its text holds names and messages from Azure and the answers,
+ * made safe (controls and overrides visible) and cut, whatever stream it goes to. */
+static void report_line(FILE *out, const char *before, const char *text)
+{
+  char *safe = safetext_dup(text, SAFETEXT_MESSAGE_MAX, SAFETEXT_NEWLINES);
+  fprintf(out, "%s%s\n", before, safe);
+  free(safe);
 }
 
 static int host_wait(struct wizard *w, int timeout_ms)
@@ -184,7 +194,7 @@ enum wiz_outcome wiz_headless_action(struct wizard *w, const char *action, const
     }
     const struct wiz_progress *p = wiz_job_progress_now(w);
     if (err && p->status && (!last || strcmp(last, p->status) != 0)) {
-      fprintf(err, "synwiz: %s\n", p->status);
+      report_line(err, "synwiz: ", p->status); /* names from Azure and the answers */
       free(last);
       last = xstrdup(p->status);
     }
@@ -205,29 +215,34 @@ void wiz_report_print(const struct wiz_report *r, FILE *out)
 {
   if (!r)
     return;
-  fprintf(out, "%s\n", r->title);
+  report_line(out, "", r->title);
   if (r->summary)
-    fprintf(out, "%s\n", r->summary);
+    report_line(out, "", r->summary);
   for (size_t i = 0; i < r->n_findings; i++) {
     const struct wiz_finding *f = &r->findings[i];
     const char *tag = f->status == WIZ_FINDING_PASS   ? "PASS"
                       : f->status == WIZ_FINDING_FAIL ? "FAIL"
                       : f->status == WIZ_FINDING_WARN ? "WARN"
                                                       : "INFO";
-    fprintf(out, "  [%s] %s\n", tag, f->title);
+    fprintf(out, "  [%s] ", tag);
+    report_line(out, "", f->title);
     if (f->scope)
-      fprintf(out, "         scope: %s\n", f->scope);
+      report_line(out, "         scope: ", f->scope);
     if (f->detail)
-      fprintf(out, "         %s\n", f->detail);
+      report_line(out, "         ", f->detail);
     if (f->why)
-      fprintf(out, "         why: %s\n", f->why);
+      report_line(out, "         why: ", f->why);
   }
   for (size_t i = 0; i < r->n_followups; i++)
-    fprintf(out, "  next: %s\n", r->followups[i].label); /* the action id is ours, not theirs */
+    report_line(out, "  next: ", r->followups[i].label); /* the action id is ours */
   if (r->n_plan) {
     fprintf(out, "Dry run: the calls that would be made, in order:\n");
-    for (size_t i = 0; i < r->n_plan; i++)
-      fprintf(out, "  %zu. %s\n", i + 1, r->plan[i]);
+    for (size_t i = 0; i < r->n_plan; i++) {
+      /* Not cut: the plan is the calls a dry run shows in full. */
+      char *safe = safetext_dup(r->plan[i], 0, SAFETEXT_NEWLINES);
+      fprintf(out, "  %zu. %s\n", i + 1, safe);
+      free(safe);
+    }
   }
 }
 
