@@ -106,7 +106,9 @@ char *safetext_dup(const char *s, size_t max_chars, unsigned flags)
   if (s) {
     safetext_append(&sb, s, strlen(s), max_chars, flags);
   }
-  return strbuf_detach(&sb, NULL);
+  char *out = strbuf_detach(&sb, NULL);
+  strbuf_done(&sb); /* detach leaves a fresh empty buffer behind */
+  return out;
 }
 
 bool safetext_is_plain(const char *s, size_t max_chars, unsigned flags)
