@@ -73,6 +73,11 @@ void cli_safe_streams(void);
  * caller makes sure it holds no raw control (JSON with JSON_ENSURE_ASCII does not). */
 void cli_print_data(const char *text);
 
+/** Print `text` made safe and cut as a name, padded with spaces to `width` characters: a
+ * table cell that keeps the next column in line whatever the name holds. */
+void cli_put_cell(const char *text, int width);
+/** How many characters `text` takes as cli_put_cell() prints it (to size a column). */
+int cli_cell_width(const char *text);
 struct json_t;
 /** Print `j` as indented JSON (any JSON value; characters beyond ASCII escaped) to stdout,
  * unfiltered: what scripts parse stays valid JSON. */

@@ -133,6 +133,28 @@ void cli_print_data(const char *text)
   fflush(out);
 }
 
+int cli_cell_width(const char *text)
+{
+  char *safe = safetext_dup(text, SAFETEXT_NAME_MAX, 0);
+  int chars = 0;
+  for (const unsigned char *p = (const unsigned char *)safe; *p; p++)
+    chars += (*p & 0xc0) != 0x80;
+  free(safe);
+  return chars;
+}
+
+void cli_put_cell(const char *text, int width)
+{
+  /* Padded by characters, not bytes: a name shown with its escapes (or holding non-ASCII
+   * letters) keeps the columns after it in line. */
+  char *safe = safetext_dup(text, SAFETEXT_NAME_MAX, 0);
+  int chars = cli_cell_width(text);
+  fputs(safe, stdout);
+  for (int i = chars; i < width; i++)
+    putchar(' ');
+  free(safe);
+}
+
 void cli_print_json(const struct json_t *j)
 {
   /* JSON_ENSURE_ASCII: every character beyond ASCII as \uXXXX, and Jansson escapes the

@@ -55,6 +55,8 @@ expect_eq "linked-service list: exit 0" 0 $?
 no_raw "linked-service list: no raw ESC or BEL" "$T/list.out" "$T/list.err"
 check "... the name shown with its escapes visible" grep -qF 'Evil\x1b]0;pwned\x07Name\x1b[2J' "$T/list.out"
 check "... the override shown visibly" grep -qF 'Rlo\u{202e}evil name' "$T/list.out"
+check "... and the columns after the names stay in line" sh -c \
+  "awk 'NR>1 && /contoso-ml/ {print index(\$0, \"contoso-ml\")}' '$T/list.out' | sort -u | wc -l | grep -qx 1"
 "$BIN" linked-service list --workspace contoso-synapse --output json >"$T/listj.out" 2>"$T/listj.err"
 no_raw "linked-service list --output json: no raw ESC or BEL" "$T/listj.out" "$T/listj.err"
 check "... and valid JSON" node -e 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"))' "$T/listj.out"
