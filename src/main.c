@@ -72,6 +72,9 @@ static int parse_verbosity(const char *s)
 
 int main(int argc, char **argv)
 {
+  /* Before anything is printed: names and messages from outside must not drive the
+   * terminal (cli_safeout.c). */
+  cli_safe_streams();
   struct cli_ctx ctx = { 0 };
   ctx.argv0 = argv[0];
   ctx.cloud = getenv("SYNWIZ_CLOUD");

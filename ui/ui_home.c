@@ -43,6 +43,37 @@ static void out(struct body *b, int x, const char *text, enum ui_elem e)
     ui_put(b->t, b->y, x, COLS - x - 1, text, e);
 }
 
+/* A message that may hold its fix at the end (a damaged record, a store synwiz refuses):
+ * wrapped at spaces over as many lines as it needs, instead of cut at the screen's edge.
+ * Leaves b->y on its last line, as out() does. */
+static void out_wrapped(struct body *b, int x, const char *text, enum ui_elem e)
+{
+  size_t width = COLS - x - 1 > 10 ? (size_t)(COLS - x - 1) : 10;
+  const char *p = text;
+  for (;;) {
+    size_t i = 0, cols = 0, cut = 0;
+    while (p[i] && p[i] != '\n' && cols < width) {
+      if (p[i] == ' ')
+        cut = i;
+      i++;
+      while (((unsigned char)p[i] & 0xc0) == 0x80)
+        i++; /* the rest of a UTF-8 character: one column (as the names here are) */
+      cols++;
+    }
+    if (!p[i] || p[i] == '\n' || !cut)
+      cut = i; /* it all fits, a line break, or one word longer than the line */
+    char *line = xstrndup(p, cut);
+    out(b, x, line, e);
+    free(line);
+    p += cut;
+    while (*p == ' ' || *p == '\n')
+      p++;
+    if (!*p)
+      return;
+    b->y++;
+  }
+}
+
 /* A selectable row: highlighted when it is the selected one. */
 static void row(struct body *b, const char *text)
 {
@@ -109,7 +140,7 @@ static void draw(struct ui_term *t, const struct ui_home_model *m, const struct 
   if (!m->home) {
     out(&b, 1, "Connections, exports, models and linked services", UI_LABEL_FOCUS);
     b.y++;
-    out(&b, 3, m->home_missing ? m->home_missing : "Not available yet.", UI_WARNING);
+    out_wrapped(&b, 3, m->home_missing ? m->home_missing : "Not available yet.", UI_WARNING);
     b.y++;
   }
   for (size_t s = 0; m->home && s < m->home->n_sections; s++) {
@@ -117,7 +148,11 @@ static void draw(struct ui_term *t, const struct ui_home_model *m, const struct 
     out(&b, 1, sec->title, UI_LABEL_FOCUS);
     b.y++;
     if (sec->why_empty || sec->n_entries == 0) {
-      out(&b, 3, sec->why_empty ? sec->why_empty : sec->empty ? sec->empty : "None.", UI_INFO);
+      out_wrapped(&b, 3,
+                  sec->why_empty ? sec->why_empty
+                  : sec->empty   ? sec->empty
+                                 : "None.",
+                  UI_INFO);
       b.y++;
     }
     for (size_t e = 0; e < sec->n_entries; e++) {

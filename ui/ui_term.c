@@ -189,7 +189,16 @@ struct ui_term *ui_term_open(const struct ui_term_opts *opts, char **err)
     }
     t->dump_dir = xstrdup(opts->dump_dir ? opts->dump_dir : ".");
   } else {
-    t->out = stdout;
+    /* The CLI's stdout escapes control characters (src/cli/cli_safeout.c), and curses
+     * writes its own: it gets a stream of its own on the same terminal. */
+    fflush(stdout);
+    int fd = dup(STDOUT_FILENO);
+    t->out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!t->out) {
+      if (fd >= 0)
+        close(fd);
+      t->out = stdout;
+    }
     t->in = stdin;
   }
   install_signals();
@@ -207,6 +216,8 @@ struct ui_term *ui_term_open(const struct ui_term_opts *opts, char **err)
     if (t->test) {
       fclose(t->out);
       fclose(t->in);
+    } else if (t->out != stdout) {
+      fclose(t->out);
     }
     free(t->dump_dir);
     free(t);
@@ -274,6 +285,8 @@ void ui_term_close(struct ui_term *t)
   if (t->test) {
     fclose(t->out);
     fclose(t->in);
+  } else if (t->out != stdout) {
+    fclose(t->out);
   }
   if (t->script)
     fclose(t->script);
@@ -672,6 +685,7 @@ static struct ui_event from_signal(int sig)
     ev.kind = UI_EV_HUP;
   } else if (sig == SIGINT || sig == SIGTERM) {
     ev.kind = UI_EV_QUIT;
+    ev.key = sig; /* a signal, not the end of a test script: the wizard keeps a draft */
   }
   return ev;
 }

@@ -83,7 +83,7 @@ enum ui_event_kind {
 
 struct ui_event {
   enum ui_event_kind kind;
-  int key;      /* wint_t value or KEY_* code */
+  int key;      /* wint_t value or KEY_* code; for UI_EV_QUIT the signal (0: script ended) */
   bool is_code; /* a curses key code (function keys, arrows) */
 };
 

@@ -1434,6 +1434,10 @@ enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_
       u.end = UI_END_HANGUP;
       break;
     case UI_EV_QUIT:
+      /* SIGINT or SIGTERM (a closed window, a shutdown) lose the answers as much as a
+       * hangup does: keep them as a draft too. */
+      if (ev.key)
+        save_draft(&u);
       u.done = true;
       u.end = UI_END_QUIT;
       break;

@@ -67,6 +67,18 @@ async function seedStorage() {
     storage.putBlob("contosolake", "customerinsights", `source/${t}/${t}.csv`, Buffer.from(csv), "text/csv")));
 }
 
+// A reset puts storage back in its seeded state too: a container made since (by a test that
+// creates one) would otherwise still be listed, and a later "+ Create new container" of the
+// same name is rightly refused as existing. Only on reset: a restart keeps what a developer made.
+async function resetStorage() {
+  await Promise.all(state.storageAccounts.map(async (a) => {
+    const seeded = new Set(a.containers);
+    const now = await storage.listContainers(a.name);
+    await Promise.all(now.filter((c) => !seeded.has(c.name)).map((c) => storage.deleteContainer(a.name, c.name)));
+  }));
+  await seedStorage();
+}
+
 // Every secret, each with what it is (`synwiz sandbox secrets` prints "label: value"; the
 // tests' secret checks take the values alone, with --values).
 function secretList() {
@@ -87,7 +99,7 @@ function secretList() {
 }
 
 const control = new Control({
-  state, tokens, entra, faults, controlToken: secrets.controlToken, reseed: seedStorage, secretList, isReady: () => ready,
+  state, tokens, entra, faults, controlToken: secrets.controlToken, reseed: resetStorage, secretList, isReady: () => ready,
 });
 
 const log = fs.createWriteStream(path.join(dir, "server.log"), { flags: "a", mode: 0o600 });

@@ -70,6 +70,12 @@ export class Storage {
     throw Object.assign(new Error(`create container ${account}/${name}: ${r.headers["x-ms-error-code"] || r.status}`), { status: r.status, code: r.headers["x-ms-error-code"] });
   }
 
+  async deleteContainer(account, name) {
+    const r = await this.request(account, "DELETE", `/${name}`, { restype: "container" });
+    if (r.status === 202 || r.status === 404) return;
+    throw Object.assign(new Error(`delete container ${account}/${name}: ${r.headers["x-ms-error-code"] || r.status}`), { status: r.status });
+  }
+
   putBlob(account, container, blob, data, contentType = "application/octet-stream") {
     return this.ok(this.request(account, "PUT", `/${container}/${encodePath(blob)}`, {},
       { "x-ms-blob-type": "BlockBlob", "Content-Type": contentType }, data), `put ${container}/${blob}`);

@@ -22,8 +22,10 @@
 #include "wizard/wiz_host.h"
 
 enum app_action_flag {
-  APP_ACTION_WRITES = 1u << 0, /* changes the store: its role and health are checked first */
-  APP_ACTION_EDIT = 1u << 1,   /* the engine's edit, offered on the home screen */
+  /* changes the store or Azure (a role granted): the store's role and health are checked
+   * first, so that no one writes to Azure through synwiz whom the store would refuse */
+  APP_ACTION_WRITES = 1u << 0,
+  APP_ACTION_EDIT = 1u << 1, /* the engine's edit, offered on the home screen */
 };
 
 struct app_action {

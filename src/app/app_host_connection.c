@@ -121,7 +121,7 @@ const struct app_action app_connection_actions[] = {
   { "edit", "Edit", "connection", 0, 0, APP_ACTION_EDIT },
   { "connection_remove", "Remove", "connection", S_REMOVE, J_REMOVE_ASK, APP_ACTION_WRITES },
   { "connection_save", NULL, NULL, S_NAME, J_SAVE, APP_ACTION_WRITES },
-  { "connection_doctor_fix", NULL, NULL, S_DOCTOR, J_FIX, 0 },
+  { "connection_doctor_fix", NULL, NULL, S_DOCTOR, J_FIX, APP_ACTION_WRITES },
   { "connection_remove_confirm", NULL, NULL, S_REMOVE, J_REMOVE, APP_ACTION_WRITES },
   { "connection_remove_dependents", NULL, NULL, S_REMOVE, J_REMOVE_DEPS, APP_ACTION_WRITES },
   { "connection_detach_dependents", NULL, NULL, S_REMOVE, J_DETACH_DEPS, APP_ACTION_WRITES },
@@ -184,12 +184,21 @@ static int container_done(struct app_job *job, struct az_call *call)
     free(summary);
     return app_job_fail(job, app_job_az_outcome(az_call_result(call)));
   }
-  j->container_created = !job->dry_run;
-  char *t = xasprintf("%s the container %s in storage account %s",
-                      job->dry_run ? "Would create" : "Created", j->rec.container,
-                      j->rec.storage_account);
-  wiz_report_add(job->r, job->dry_run ? WIZ_FINDING_INFO : WIZ_FINDING_PASS, t,
-                 "Public access: none.", NULL, NULL);
+  /* ARM answers 201 when it created the container and 200 when one of that name (in any
+   * case) was there already: the report must not claim a container it did not make, nor
+   * say later that it keeps a "new" one. */
+  bool existed = !job->dry_run && az_call_status(call) == 200;
+  j->container_created = !job->dry_run && !existed;
+  char *t = existed ? xasprintf("The container %s already existed in storage account %s: "
+                                "used as it is, not created",
+                                j->rec.container, j->rec.storage_account)
+                    : xasprintf("%s the container %s in storage account %s",
+                                job->dry_run ? "Would create" : "Created", j->rec.container,
+                                j->rec.storage_account);
+  wiz_report_add(job->r, job->dry_run || existed ? WIZ_FINDING_INFO : WIZ_FINDING_PASS, t,
+                 existed ? "Its access level and contents were not changed."
+                         : "Public access: none.",
+                 NULL, NULL);
   free(t);
   return S_RECORD;
 }
@@ -500,9 +509,10 @@ static bool conn_begin(struct app_job *job, const struct wiz_answers *a)
 static enum app_result conn_may_write(struct app_job *job, struct store *s, struct strbuf *why)
 {
   struct conn_job *j = conn_of(job);
-  enum app_result rc = store_connection_require_admin(s, j->mode != J_SAVE ? "remove"
-                                                         : j->h->editing   ? "edit"
-                                                                           : "create");
+  enum app_result rc = store_connection_require_admin(s, j->mode == J_FIX    ? "fix the roles of"
+                                                         : j->mode != J_SAVE ? "remove"
+                                                         : j->h->editing     ? "edit"
+                                                                             : "create");
   if (rc != APP_OK)
     strbuf_puts(why, store_message(s));
   return rc;

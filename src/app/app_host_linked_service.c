@@ -154,7 +154,7 @@ static enum wiz_check ls_check(void *ctx, const char *rule, const char *field_id
 const struct app_action app_ls_actions[] = {
   { "linked_service_test", "Test connection", "linked_service", S_WORKSPACE, ACT_TEST, 0 },
   { "edit", "Edit", "linked_service", 0, 0, APP_ACTION_EDIT },
-  { "linked_service_grant", NULL, NULL, S_WORKSPACE, ACT_GRANT, 0 },
+  { "linked_service_grant", NULL, NULL, S_WORKSPACE, ACT_GRANT, APP_ACTION_WRITES },
   { "linked_service_save", NULL, NULL, S_WORKSPACE, ACT_SAVE, APP_ACTION_WRITES },
   { "linked_service_remove", "Remove", "linked_service", 0, ACT_REMOVE_ASK, 0 },
   { "linked_service_remove_confirm", NULL, NULL, S_REMOVE_READ, ACT_REMOVE, APP_ACTION_WRITES },
@@ -205,9 +205,22 @@ static int save_name_done(struct app_job *job, struct az_call *call)
   const char *found = json_path_str(az_call_json(call), "name");
   const char *type = json_path_str(az_call_json(call), "properties.type");
   if (!j->editing && r == AZ_OK) {
+    /* Say what is there, not only that the name is taken: an earlier run whose create was
+     * applied though following it failed has recorded it, and the user must know it. */
+    struct store *s = NULL;
+    struct store_linked_service rec;
+    bool recorded = app_ctx_store(host_of(j)->base.app, &s, NULL) == APP_OK &&
+                    store_linked_service_find(s, j->ws.name, j->name, &rec) == APP_OK;
+    if (recorded)
+      store_linked_service_done(&rec);
     char *title = xasprintf("The workspace %s already has a linked service named %s", j->ws.name,
                             found ? found : j->name);
-    wiz_report_add(job->r, WIZ_FINDING_FAIL, title, "Saving would replace it: choose another name.",
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, title,
+                   recorded ? "It exists and is recorded in the synwiz store (see synwiz "
+                              "linked-service show): saving would replace it. Edit it, or choose "
+                              "another name."
+                            : "It exists, not recorded in the synwiz store: saving would replace "
+                              "it. Choose another name.",
                    j->ws.name, NULL);
     free(title);
     return app_job_fail(job, WIZ_OUTCOME_REFUSED);
@@ -312,6 +325,8 @@ static void record(struct app_ls_job *j)
                    "synwiz linked-service list --workspace still shows it (from Synapse).");
 }
 
+static int saved_and_read_back(struct app_ls_job *j, json_t *got, const char *put_error);
+
 static int put_done(struct app_job *job, struct az_call *call)
 {
   struct app_ls_job *j = app_ls_of(job);
@@ -323,11 +338,63 @@ static int put_done(struct app_job *job, struct az_call *call)
     return app_job_fail_call(job, call, "Synapse reported that creating the linked service failed",
                              j->ws.name);
   }
-  if (az_call_result(call) != AZ_OK)
-    return APP_STEP_FAIL;
+  if (az_call_result(call) != AZ_OK) {
+    /* The PUT may have been applied though following its operation or reading it back
+     * failed (a 500, a reset): what Azure holds is unknown until it is read again. */
+    free(j->put_error);
+    j->put_error = az_error_summary(az_call_error(call));
+    j->put_result = az_call_result(call);
+    return S_LOOK_AGAIN;
+  }
+  return saved_and_read_back(j, az_call_json(call), NULL);
+}
+
+static struct az_call *look_again_start(struct app_job *job)
+{
+  struct app_ls_job *j = app_ls_of(job);
+  app_job_say(job, "Reading %s in %s again to see whether it was %s...", j->name, j->ws.name,
+              j->editing ? "updated" : "created");
+  return az_synapse_get_linked_service(client_of(host_of(j)), app_ls_ws_dev(j), j->name);
+}
+
+static int look_again_done(struct app_job *job, struct az_call *call)
+{
+  struct app_ls_job *j = app_ls_of(job);
+  enum az_result r = az_call_result(call);
+  char *detail = NULL;
+  if (r == AZ_OK)
+    return saved_and_read_back(j, az_call_json(call), j->put_error);
+  if (r == AZ_E_NOT_FOUND && !j->editing) {
+    detail = xasprintf("%s Read again: %s is not in %s, so nothing was created and nothing "
+                       "was recorded.",
+                       j->put_error ? j->put_error : "", j->name, j->ws.name);
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "Could not create the linked service", detail,
+                   j->ws.name, NULL);
+  } else {
+    char *again = az_error_summary(az_call_error(call));
+    detail = xasprintf("%s Reading it again failed too (%s): whether Synapse %s it is not known, "
+                       "and nothing was recorded.",
+                       j->put_error ? j->put_error : "", again, j->editing ? "updated" : "created");
+    free(again);
+    wiz_report_add(job->r, WIZ_FINDING_FAIL,
+                   j->editing ? "The update may or may not have been applied"
+                              : "The linked service may or may not have been created",
+                   detail, j->ws.name,
+                   "Check with synwiz linked-service show NAME --workspace WS; run the wizard "
+                   "again to record it.");
+  }
+  free(detail);
+  return app_job_fail(job, app_job_az_outcome(j->put_result));
+}
+
+/* The linked service Synapse holds after the PUT (`got`): the one sent, then recorded; or
+ * another. `put_error` is the failure seen before it was read again, or NULL. */
+static int saved_and_read_back(struct app_ls_job *j, json_t *got, const char *put_error)
+{
+  struct app_job *job = &j->base;
   struct strbuf why;
   strbuf_init(&why, 0);
-  bool same = app_ls_read_back_matches(j->sent, az_call_json(call), &why);
+  bool same = app_ls_read_back_matches(j->sent, got, &why);
   if (!same) {
     wiz_report_add(job->r, WIZ_FINDING_FAIL,
                    "Synapse stored a different linked service than the one sent", why.buf,
@@ -340,6 +407,16 @@ static int put_done(struct app_job *job, struct az_call *call)
   strbuf_done(&why);
   char *title = xasprintf("Linked service %s %s in %s and read back", j->name,
                           j->editing ? "updated" : "created", j->ws.name);
+  if (put_error) {
+    char *d = xasprintf("%s Read again, it is there with the properties sent: it is recorded "
+                        "below.",
+                        put_error);
+    wiz_report_add(job->r, WIZ_FINDING_WARN,
+                   j->editing ? "Following the update failed, but the update was applied"
+                              : "Following the create failed, but the linked service was created",
+                   d, j->ws.name, NULL);
+    free(d);
+  }
   wiz_report_add(job->r, WIZ_FINDING_PASS, title,
                  j->auth == APP_LS_AUTH_MSI
                      ? "Type AzureMLService, authentication MSI: the properties read back are the "
@@ -460,6 +537,7 @@ static const struct app_step ls_steps[] = {
   [S_SP_LOOKUP] = { "sp_lookup", NULL, app_ls_sp_lookup_start, app_ls_sp_lookup_done, NULL },
   [S_SAVE_NAME] = { "name_check", NULL, save_name_start, save_name_done, NULL },
   [S_PUT] = { "put", NULL, put_start, put_done, "Could not create the linked service" },
+  [S_LOOK_AGAIN] = { "look_again", NULL, look_again_start, look_again_done, NULL },
   [S_REMOVE_READ] = { "remove_read", NULL, remove_read_start, remove_read_done,
                       "Could not read the linked service" },
   [S_DELETE] = { "delete", NULL, delete_start, delete_done, "Could not remove the linked service" },
@@ -587,8 +665,11 @@ static void ls_cancelled(struct app_job *job)
             "synwiz linked-service show; the store record was not updated."
       : j->put_sent && sent ? "The create had been sent: Synapse may still finish it. Check with "
                               "synwiz linked-service list; nothing was recorded in the store."
-      : j->granted          ? "The role granted before stays granted; nothing else was changed."
-                            : "Nothing was changed.";
+      : j->granted && j->editing ? "The role granted before stays granted; the linked service "
+                                   "was not updated and nothing else was changed."
+      : j->granted ? "The role granted before stays granted; the linked service was not created "
+                     "and nothing else was changed."
+                   : "Nothing was changed.";
   wiz_report_add(job->r, WIZ_FINDING_INFO, "Cancelled", what, NULL, NULL);
   if (j->mode != ACT_REMOVE && j->mode != ACT_REMOVE_ASK)
     wiz_report_add_followup(job->r, "linked_service_test", "Test again");

@@ -2,6 +2,7 @@
 
 #include "app/app_linked_service.h"
 #include "app/app_sources.h"
+#include "app/store_linked_service.h"
 #include "azure/az_client.h"
 #include "azure/az_error.h"
 #include "azure/az_graph.h"
@@ -171,10 +172,21 @@ enum wiz_check app_ls_checks_name_free(struct app_ls_checks *c, const char *key,
   } else {
     for (size_t i = 0; i < n->n && verdict == WIZ_CHECK_OK; i++) {
       if (strcasecmp(n->names[i], name) == 0) {
+        /* Say what is there: one recorded by an earlier run (whose create was applied
+         * though following it failed) is to be edited, not made again. */
+        struct store *s = NULL;
+        struct store_linked_service rec;
+        bool recorded = app_ctx_store(c->app, &s, NULL) == APP_OK &&
+                        store_linked_service_find(s, ws, n->names[i], &rec) == APP_OK;
+        if (recorded)
+          store_linked_service_done(&rec);
         strbuf_printf(msg,
                       "The workspace %s already has a linked service named %s (names are "
-                      "compared without regard to case).",
-                      ws, n->names[i]);
+                      "compared without regard to case)%s",
+                      ws, n->names[i],
+                      recorded ? "; it exists and is recorded in the synwiz store: edit it with "
+                                 "synwiz linked-service edit."
+                               : ".");
         verdict = WIZ_CHECK_ERROR;
       }
     }

@@ -774,7 +774,7 @@ void app_ls_job_done(struct app_job *job)
                    j->ml_rg,     j->ml_ws,           j->ml_id,        j->client_id,
                    j->tenant,    j->kv_ls,           j->secret_name,  j->secret_version,
                    j->principal, j->principal_label, j->spark_pools,  j->title,
-                   j->role_name };
+                   j->role_name, j->put_error };
   for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
     free(strs[i]);
   xfree_secret(j->secret);

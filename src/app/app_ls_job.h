@@ -48,13 +48,14 @@ enum ls_step {
   S_ROLES_DONE,
   S_MAY_GRANT, /* missing: may the caller grant it? */
   S_GRANT,
-  S_TICK,      /* the propagation countdown, one second a step */
-  S_SP_READ,   /* service principal with a secret: sign in as it, read the workspace */
-  S_SP_PERMS,  /* ... and its permissions there */
-  S_KV,        /* Key Vault reference: the Key Vault linked service exists */
-  S_SP_LOOKUP, /* ... the principal found by application id through Graph */
-  S_SAVE_NAME, /* save: the name is free (or, edited, still there) */
-  S_PUT,       /* ... PUT, follow, read back; then the store record */
+  S_TICK,       /* the propagation countdown, one second a step */
+  S_SP_READ,    /* service principal with a secret: sign in as it, read the workspace */
+  S_SP_PERMS,   /* ... and its permissions there */
+  S_KV,         /* Key Vault reference: the Key Vault linked service exists */
+  S_SP_LOOKUP,  /* ... the principal found by application id through Graph */
+  S_SAVE_NAME,  /* save: the name is free (or, edited, still there) */
+  S_PUT,        /* ... PUT, follow, read back; then the store record */
+  S_LOOK_AGAIN, /* ... the PUT's answer or its operation failed: read what Synapse holds */
   S_REMOVE_READ,
   S_DELETE,
   S_REMOVED,
@@ -90,8 +91,10 @@ struct app_ls_job {
   size_t missing_finding; /* the FAIL saying the role is missing (+1; 0 = none) */
   bool waiting;
   int wait_total, wait_left;
-  json_t *sent;      /* the properties PUT (holds the secret) */
-  bool put_sent;     /* the PUT went out (a cancel cannot call it back) */
+  json_t *sent;    /* the properties PUT (holds the secret) */
+  bool put_sent;   /* the PUT went out (a cancel cannot call it back) */
+  char *put_error; /* how following the PUT failed, before it was read again */
+  enum az_result put_result;
   bool delete_sent;  /* the DELETE went out */
   char *spark_pools; /* "sparkpool33 (3.3), ..." of the workspace, or NULL */
 };

@@ -302,12 +302,12 @@ static void deliver(struct pending *p, struct wiz_list *items)
   free(items); /* the engine took the items, not their list's own allocation */
 }
 
-static void fail(struct pending *p, const char *message, const char *hint)
+static void fail(struct pending *p, enum wiz_outcome outcome, const char *message, const char *hint)
 {
   struct wiz_load *load = p->load;
   wiz_load_set_data(load, NULL);
   pending_free(p);
-  wiz_load_fail(load, message, hint);
+  wiz_load_fail_as(load, outcome, message, hint);
 }
 
 static void on_list_done(struct az_call *call, void *ud)
@@ -317,7 +317,11 @@ static void on_list_done(struct az_call *call, void *ud)
     const struct az_error *e = az_call_error(call);
     char *summary = az_error_summary(e);
     char *hint = e->hint ? xstrdup(e->hint) : NULL;
-    fail(p, summary, hint);
+    /* Refused (a rejected token, a 403) is exit 3 without screens; the rest is 4. */
+    enum wiz_outcome outcome = az_result_class(az_call_result(call)) == AZ_CLASS_REFUSED
+                                   ? WIZ_OUTCOME_REFUSED
+                                   : WIZ_OUTCOME_FAILED;
+    fail(p, outcome, summary, hint);
     free(summary);
     free(hint);
     return;
@@ -371,12 +375,12 @@ static void load_connections(struct pending *p)
   struct store *s = NULL;
   const char *msg = NULL;
   if (app_ctx_store(p->ctx, &s, &msg) != APP_OK) {
-    fail(p, msg, NULL);
+    fail(p, WIZ_OUTCOME_INVALID, msg, NULL); /* the local store: nothing reached Azure */
     return;
   }
   struct store_connection_list list = { 0 };
   if (store_connection_list(s, &list) != APP_OK) {
-    fail(p, store_message(s), NULL);
+    fail(p, WIZ_OUTCOME_INVALID, store_message(s), NULL);
     return;
   }
   struct wiz_list *items = xmalloc(sizeof(*items));
@@ -465,7 +469,7 @@ int app_sources_start(struct app_ctx *ctx, const char *source, const struct wiz_
   case SRC_RUNTIMES: {
     struct app_workspace_ref ws;
     if (!app_workspace_from_answers(ctx, answers, &ws, &why)) {
-      fail(p, why, NULL);
+      fail(p, WIZ_OUTCOME_INVALID, why, NULL); /* from the answers, before any call */
       free(why);
       return 0;
     }

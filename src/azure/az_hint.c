@@ -233,6 +233,12 @@ static const struct hint hints[] = {
     "Run synwiz login (or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or "
     "AZURE_CLIENT_CERTIFICATE_PATH).",
     NULL },
+  /* Last, so that every 401 with a known code keeps its own advice: a rejected token with
+   * a code of its own still means the sign-in is no longer good. */
+  { NULL, NULL, 401, -1,
+    "Azure did not accept the sign-in. Run synwiz login again, and check that the cloud "
+    "(--cloud) matches the tenant.",
+    NULL },
 };
 
 static bool code_matches(const char *pattern, const char *code)

@@ -66,7 +66,24 @@ struct store;
  * wrong with it, on stderr (the command itself goes on with the others). */
 void cli_store_damage(struct store *s);
 
-/** Print "synwiz: <message>" to stderr. */
+/** Make stdout and stderr show every control character and bidirectional override visibly
+ * (cli_safeout.c says why it is one filter); main() calls it before any command runs. */
+void cli_safe_streams(void);
+/** Print `text` to stdout byte for byte: JSON and `rest` bodies, which scripts parse; the
+ * caller makes sure it holds no raw control (JSON with JSON_ENSURE_ASCII does not). */
+void cli_print_data(const char *text);
+
+/** Print `text` made safe and cut as a name, padded with spaces to `width` characters: a
+ * table cell that keeps the next column in line whatever the name holds. */
+void cli_put_cell(const char *text, int width);
+/** How many characters `text` takes as cli_put_cell() prints it (to size a column). */
+int cli_cell_width(const char *text);
+struct json_t;
+/** Print `j` as indented JSON (any JSON value; characters beyond ASCII escaped) to stdout,
+ * unfiltered: what scripts parse stays valid JSON. */
+void cli_print_json(const struct json_t *j);
+
+/** Print "synwiz: <message>" to stderr, with an echoed value cut to a sane length. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

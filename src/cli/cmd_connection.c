@@ -127,9 +127,7 @@ static int parse_output(int argc, char **argv, int first, bool *json, const char
 
 static void print_json(json_t *j)
 {
-  char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  printf("%s\n", text);
-  free(text);
+  cli_print_json(j);
 }
 
 static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)

@@ -221,9 +221,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
   doctor_report(d, r, false);
   if (json) {
     json_t *j = report_json(r, c.display_name);
-    char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    printf("%s\n", text);
-    free(text);
+    cli_print_json(j);
     json_decref(j);
   } else {
     wiz_report_print(r, stdout);

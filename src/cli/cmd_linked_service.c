@@ -157,9 +157,7 @@ static json_t *summary_of(struct ls_cmd *c, json_t *ls)
 
 static void print_json(json_t *o)
 {
-  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  printf("%s\n", s ? s : "null");
-  free(s);
+  cli_print_json(o);
 }
 
 static bool is_ml(json_t *ls)
@@ -194,13 +192,21 @@ static int do_list(struct ls_cmd *c, struct az_client *client)
   } else if (json_array_size(out) == 0) {
     printf("No Azure Machine Learning linked services in %s.\n", c->workspace);
   } else {
-    printf("%-28s %-20s %-16s %-30s %s\n", "NAME", "ML WORKSPACE", "AUTHENTICATION",
-           "INTEGRATION RUNTIME", "RECORDED");
+    /* The name column is as wide as the longest name as shown (escapes included). */
+    int name_w = 28;
     json_array_foreach(out, i, ls)
     {
-      printf("%-28s %-20s %-16s %-30s %s\n", json_path_str(ls, "name"),
-             json_path_str(ls, "mlWorkspace"), json_path_str(ls, "authentication"),
-             json_path_str(ls, "integrationRuntime"),
+      int w = cli_cell_width(json_path_str(ls, "name"));
+      name_w = w > name_w ? w : name_w;
+    }
+    cli_put_cell("NAME", name_w);
+    printf(" %-20s %-16s %-30s %s\n", "ML WORKSPACE", "AUTHENTICATION", "INTEGRATION RUNTIME",
+           "RECORDED");
+    json_array_foreach(out, i, ls)
+    {
+      cli_put_cell(json_path_str(ls, "name"), name_w);
+      printf(" %-20s %-16s %-30s %s\n", json_path_str(ls, "mlWorkspace"),
+             json_path_str(ls, "authentication"), json_path_str(ls, "integrationRuntime"),
              json_is_null(json_object_get(ls, "recorded")) ? "no" : "yes");
     }
   }

@@ -343,9 +343,7 @@ int cmd_account(struct cli_ctx *ctx, int argc, char **argv)
     if (json) {
       json_t *o = az_identity_to_json(id);
       json_object_set_new(o, "cloudDescription", json_string(az_cloud_description(cloud)));
-      char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-      printf("%s\n", text);
-      free(text);
+      cli_print_json(o);
       json_decref(o);
     } else {
       char *cloud_line = xasprintf("%s (%s)", cloud->name, az_cloud_description(cloud));

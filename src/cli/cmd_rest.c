@@ -43,12 +43,8 @@ static void rest_usage(FILE *out)
 static void print_answer(const char *body, size_t len, json_t *json)
 {
   if (json) {
-    char *text = json_dumps(json, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-    if (text) {
-      printf("%s\n", text);
-      free(text);
-      return;
-    }
+    cli_print_json(json);
+    return;
   }
   if (body && len) {
     fwrite(body, 1, len, stdout);

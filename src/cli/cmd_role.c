@@ -110,9 +110,7 @@ int cmd_role(struct cli_ctx *ctx, int argc, char **argv)
                            m->display_name ? m->display_name : "", "role", store_role_name(m->role),
                            "added_at", m->added_at, "added_by", m->added_by));
       }
-      char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-      printf("%s\n", text);
-      free(text);
+      cli_print_json(arr);
       json_decref(arr);
     } else if (r == APP_OK) {
       printf("%-36s  %-12s  %s\n", "OBJECT ID", "ROLE", "NAME");

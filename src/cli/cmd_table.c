@@ -53,9 +53,7 @@ static int usage(bool ok)
 
 static void print_json(json_t *j)
 {
-  char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  printf("%s\n", text);
-  free(text);
+  cli_print_json(j);
 }
 
 static void print_list(const struct store_table_list *l)

@@ -2,6 +2,7 @@
 #include "cli/wizard_run.h"
 #include "ui/ui_home.h"
 #include "ui/ui_wizard.h"
+#include "util/safetext.h"
 #include "util/paths.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -12,6 +13,7 @@
 
 #include <dirent.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,9 +85,47 @@ static void print_problems(const struct wiz_problems *p, const char *form_id)
 {
   fprintf(stderr, "synwiz: %zu answer%s of the %s wizard %s missing or invalid:\n", p->n,
           p->n == 1 ? "" : "s", form_id, p->n == 1 ? "is" : "are");
-  for (size_t i = 0; i < p->n; i++)
+  for (size_t i = 0; i < p->n; i++) {
+    /* A message often echoes the answer (a 1 MB one was printed whole): cut it, and show
+     * its controls visibly (the test driver prints without the CLI's stream filter). */
+    char *msg = safetext_dup(p->v[i].message, SAFETEXT_MESSAGE_MAX, 0);
     fprintf(stderr, "  %s: %s%s (rule: %s)\n", p->v[i].field, p->v[i].missing ? "missing: " : "",
-            p->v[i].message, p->v[i].rule);
+            msg, p->v[i].rule);
+    free(msg);
+  }
+}
+
+/* When a list could not be loaded the answers were never judged: that is Azure's refusal
+ * (3, a rejected sign-in among them) or a failure of the network or the service (4), not
+ * invalid answers (2). Says so with the client's hint, once; returns 0 when no load failed
+ * (a list still loading at the deadline counts as a failure of the service). */
+static int print_load_failures(const struct wizard *w)
+{
+  const struct wiz_form *form = wiz_form(w);
+  enum wiz_outcome worst = WIZ_OUTCOME_DONE;
+  const char *hint = NULL;
+  for (size_t f = 0; f < form->n_fields; f++) {
+    for (int which = 0; which < 2; which++) {
+      enum wiz_load_state st = wiz_load_state(w, f, (enum wiz_src)which);
+      enum wiz_outcome o = st == WIZ_LOAD_LOADING  ? WIZ_OUTCOME_FAILED
+                           : st == WIZ_LOAD_FAILED ? wiz_load_outcome(w, f, (enum wiz_src)which)
+                                                   : WIZ_OUTCOME_DONE;
+      if (o != WIZ_OUTCOME_REFUSED && o != WIZ_OUTCOME_FAILED)
+        continue;
+      const char *h = NULL;
+      wiz_load_error(w, f, (enum wiz_src)which, &h);
+      if (h && !hint)
+        hint = h;
+      /* A refusal (sign in again) is what the user must act on first. */
+      if (worst != WIZ_OUTCOME_REFUSED)
+        worst = o;
+    }
+  }
+  if (worst == WIZ_OUTCOME_DONE)
+    return 0;
+  fprintf(stderr, "synwiz: the lists could not be loaded, so the answers were not checked%s%s\n",
+          hint ? ": " : ".", hint ? hint : "");
+  return wiz_outcome_exit(worst);
 }
 
 static int write_record(struct wizard *w, const char *path)
@@ -163,6 +203,26 @@ static int run_screens(const struct wizard_hosts *hosts, struct ui_term *term, s
   return CLI_EXIT_CANCELLED;
 }
 
+static void on_interrupt(int sig)
+{
+  (void)sig;
+  wiz_headless_interrupt();
+}
+
+/* Without screens, Ctrl-C or SIGTERM during a check or a wait (the role-propagation
+ * countdown) would kill synwiz with no word on what it had done: the run is cancelled
+ * instead, its report says what stays (a role granted) and what was not done, exit 1.
+ * No SA_RESTART: the wait returns at once. The screens install their own handlers. */
+static void catch_interrupts(bool on)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = on ? on_interrupt : SIG_DFL;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Run an opened wizard: answers, then headless or screens. */
 static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct wizard *w,
                  const struct wizard_opts *o, char **ref_draft)
@@ -184,10 +244,18 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
   }
   if (o->answers || o->non_interactive) {
     struct wiz_problems p = { 0 };
-    size_t first = wiz_headless_check(w, &p, HEADLESS_TIMEOUT_MS);
+    catch_interrupts(true);
+    size_t first = wiz_headless_check_to(w, &p, HEADLESS_TIMEOUT_MS, stderr);
+    if (wiz_headless_interrupted()) {
+      catch_interrupts(false);
+      wiz_problems_done(&p);
+      fprintf(stderr, "synwiz: interrupted while checking the answers; nothing was changed\n");
+      return CLI_EXIT_CANCELLED;
+    }
     if (p.n == 0) {
       wiz_problems_done(&p);
       enum wiz_outcome out = wiz_headless_action(w, NULL, NULL, stderr, HEADLESS_TIMEOUT_MS);
+      catch_interrupts(false);
       if (!wiz_job_report(w)) {
         /* Refused before it started: an answer became invalid since the check (another
          * synwiz took the name meanwhile): say which, as for any invalid answer. */
@@ -206,8 +274,14 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
         wiz_draft_remove(*ref_draft); /* resumed headless: the draft became the real thing */
       return wiz_outcome_exit(out);
     }
+    catch_interrupts(false);
     if (!interactive_ok) {
       print_problems(&p, form->id);
+      int load_exit = print_load_failures(w);
+      if (load_exit) {
+        wiz_problems_done(&p);
+        return load_exit;
+      }
       if (!o->non_interactive)
         fprintf(stderr, "synwiz: no terminal to ask for them: fix the answers file, or run "
                         "in a terminal\n");
@@ -371,6 +445,16 @@ static int check_one(const struct wiz_decl *decl, const char *file)
     fprintf(stderr, "%s\n", t);
     free(t);
     wiz_form_error_done(&err);
+    return 1;
+  }
+  /* synwiz finds a form by its id as forms/<id>.json: a file named otherwise is never the
+   * form its id says, or another file shadows it. */
+  const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+  size_t id_len = strlen(form->id);
+  if (strncmp(base, form->id, id_len) != 0 || strcmp(base + id_len, ".json") != 0) {
+    fprintf(stderr, "%s: the form's id \"%s\" is not its file name (%s.json expected)\n", file,
+            form->id, form->id);
+    wiz_form_delete(form);
     return 1;
   }
   printf("ok   %s (%s: %zu steps, %zu fields)\n", file, form->id, form->n_steps, form->n_fields);

@@ -78,8 +78,9 @@ bool safetext_append(struct strbuf *sb, const char *s, size_t len, size_t max_ch
       snprintf(esc, sizeof esc, "\\x%02x", p[i]);
       ok = strbuf_puts(sb, esc);
       n = 1;
-    } else if (cp == '\n' && (flags & SAFETEXT_NEWLINES)) {
-      ok = strbuf_putc(sb, '\n');
+    } else if ((cp == '\n' && (flags & SAFETEXT_NEWLINES)) ||
+               (cp == '\t' && (flags & SAFETEXT_TABS))) {
+      ok = strbuf_putc(sb, (char)cp);
     } else if (cp < 0x20 || cp == 0x7f) {
       snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
       ok = strbuf_puts(sb, esc);
@@ -105,7 +106,9 @@ char *safetext_dup(const char *s, size_t max_chars, unsigned flags)
   if (s) {
     safetext_append(&sb, s, strlen(s), max_chars, flags);
   }
-  return strbuf_detach(&sb, NULL);
+  char *out = strbuf_detach(&sb, NULL);
+  strbuf_done(&sb); /* detach leaves a fresh empty buffer behind */
+  return out;
 }
 
 bool safetext_is_plain(const char *s, size_t max_chars, unsigned flags)

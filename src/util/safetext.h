@@ -27,6 +27,7 @@
 
 enum safetext_flags {
   SAFETEXT_NEWLINES = 1 << 0, /* keep '\n' as a line break (messages, not names) */
+  SAFETEXT_TABS = 1 << 1,     /* keep '\t' (whole output lines, where synwiz aligns with it) */
 };
 
 /* How long a name may be when it is echoed back: longer than any Azure name (Azure's

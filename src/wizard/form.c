@@ -3,6 +3,7 @@
 #include "wizard/wiz_host.h"
 #include "wizard/wiz_kind.h"
 #include "util/fsutil.h"
+#include "util/safetext.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -115,6 +116,14 @@ static char *get_str(struct wiz_loader *L, json_t *obj, const char *key, bool re
   if (!json_is_string(v) || (required && json_string_length(v) == 0)) {
     size_t m = push_key(L, key);
     failf(L, "must be a non-empty string");
+    pop(L, m);
+    return NULL;
+  }
+  /* Titles, labels and help are drawn on the user's terminal: a control character or a
+   * bidirectional override there would drive it or reorder the text. Help may break lines. */
+  if (!safetext_is_plain(json_string_value(v), 0, SAFETEXT_NEWLINES)) {
+    size_t m = push_key(L, key);
+    failf(L, "holds a control character or an invisible formatting character");
     pop(L, m);
     return NULL;
   }

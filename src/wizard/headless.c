@@ -1,7 +1,9 @@
 /* The headless twin: the same form and rules, answers from a file, no screen. */
 #include "wizard/headless.h"
+#include "util/safetext.h"
 #include "util/xalloc.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +13,28 @@ static long long now_ms(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Set from a signal handler (Ctrl-C, SIGTERM): the loops below see it when the wait wakes. */
+static volatile sig_atomic_t interrupted;
+
+void wiz_headless_interrupt(void)
+{
+  interrupted = 1;
+}
+
+bool wiz_headless_interrupted(void)
+{
+  return interrupted != 0;
+}
+
+/* One line of a report: its text holds names and messages from Azure and the answers,
+ * made safe (controls and overrides visible) and cut, whatever stream it goes to. */
+static void report_line(FILE *out, const char *before, const char *text)
+{
+  char *safe = safetext_dup(text, SAFETEXT_MESSAGE_MAX, SAFETEXT_NEWLINES);
+  fprintf(out, "%s%s\n", before, safe);
+  free(safe);
 }
 
 static int host_wait(struct wizard *w, int timeout_ms)
@@ -44,6 +68,26 @@ static size_t step_loads(const struct wizard *w, size_t step)
   return n;
 }
 
+/* The label of a field of `step` whose list is still loading, or NULL. */
+static const char *step_loading_label(const struct wizard *w, size_t step)
+{
+  const struct wiz_form *form = wiz_form(w);
+  const struct wiz_step *s = &form->steps[step];
+  for (size_t i = 0; i < s->n_fields; i++) {
+    if (wiz_load_state(w, s->fields[i], WIZ_SRC_ITEMS) == WIZ_LOAD_LOADING ||
+        wiz_load_state(w, s->fields[i], WIZ_SRC_COLUMNS) == WIZ_LOAD_LOADING) {
+      const struct wiz_field *f = &form->fields[s->fields[i]];
+      return f->label ? f->label : f->id;
+    }
+  }
+  return NULL;
+}
+
+/* Without screens a slow list would leave the user before a silent terminal: after this
+ * long, and again every WAIT_SAY_AGAIN_MS, say what is being waited for. */
+#define WAIT_SAY_FIRST_MS 3000
+#define WAIT_SAY_AGAIN_MS 30000
+
 static bool step_pending(struct wizard *w, size_t step)
 {
   const struct wiz_step *s = &wiz_form(w)->steps[step];
@@ -68,8 +112,15 @@ bool wiz_wait_idle(struct wizard *w, int timeout_ms)
 
 size_t wiz_headless_check(struct wizard *w, struct wiz_problems *out, int timeout_ms)
 {
+  return wiz_headless_check_to(w, out, timeout_ms, NULL);
+}
+
+size_t wiz_headless_check_to(struct wizard *w, struct wiz_problems *out, int timeout_ms, FILE *err)
+{
   const struct wiz_form *form = wiz_form(w);
-  long long deadline = now_ms() + timeout_ms;
+  long long start = now_ms();
+  long long deadline = start + timeout_ms;
+  long long say_at = start + WAIT_SAY_FIRST_MS;
   size_t first_bad = form->n_steps;
   for (size_t s = 0; s < form->n_steps; s++) {
     wiz_set_step(w, s);
@@ -79,9 +130,18 @@ size_t wiz_headless_check(struct wizard *w, struct wiz_problems *out, int timeou
       bool pending = step_pending(w, s);
       if (!loads && !pending)
         break;
-      long long left = deadline - now_ms();
-      if (left <= 0)
+      long long now = now_ms();
+      long long left = deadline - now;
+      if (left <= 0 || interrupted)
         break;
+      const char *label = err && loads && now >= say_at ? step_loading_label(w, s) : NULL;
+      if (label) {
+        fprintf(err, "synwiz: waiting for the list of %s (%lld s so far, at most %d s)...\n", label,
+                (now - start) / 1000, timeout_ms / 1000);
+        say_at = now + WAIT_SAY_AGAIN_MS;
+      }
+      if (err && loads && left > say_at - now)
+        left = say_at - now > 0 ? say_at - now : 1;
       /* A host rule that is pending asks again after a while even if no I/O woke us. */
       host_wait(w, loads ? (int)left : (int)(left < 200 ? left : 200));
     }
@@ -121,10 +181,20 @@ enum wiz_outcome wiz_headless_action(struct wizard *w, const char *action, const
     return rc == WIZ_E_INVALID || rc == WIZ_E_BUSY ? WIZ_OUTCOME_INVALID : WIZ_OUTCOME_FAILED;
   long long deadline = now_ms() + timeout_ms;
   char *last = NULL;
+  bool stopped = false;
   while (wiz_job_state(w) == WIZ_JOB_RUNNING) {
+    if (interrupted && !stopped) {
+      /* Cancelled as from the screen's Esc: the job's report then says what it had done
+       * already (a role granted stays granted) and what it had not. */
+      stopped = true;
+      if (err)
+        fprintf(err, "synwiz: interrupted; stopping...\n");
+      wiz_cancel_action(w);
+      continue;
+    }
     const struct wiz_progress *p = wiz_job_progress_now(w);
     if (err && p->status && (!last || strcmp(last, p->status) != 0)) {
-      fprintf(err, "synwiz: %s\n", p->status);
+      report_line(err, "synwiz: ", p->status); /* names from Azure and the answers */
       free(last);
       last = xstrdup(p->status);
     }
@@ -145,29 +215,34 @@ void wiz_report_print(const struct wiz_report *r, FILE *out)
 {
   if (!r)
     return;
-  fprintf(out, "%s\n", r->title);
+  report_line(out, "", r->title);
   if (r->summary)
-    fprintf(out, "%s\n", r->summary);
+    report_line(out, "", r->summary);
   for (size_t i = 0; i < r->n_findings; i++) {
     const struct wiz_finding *f = &r->findings[i];
     const char *tag = f->status == WIZ_FINDING_PASS   ? "PASS"
                       : f->status == WIZ_FINDING_FAIL ? "FAIL"
                       : f->status == WIZ_FINDING_WARN ? "WARN"
                                                       : "INFO";
-    fprintf(out, "  [%s] %s\n", tag, f->title);
+    fprintf(out, "  [%s] ", tag);
+    report_line(out, "", f->title);
     if (f->scope)
-      fprintf(out, "         scope: %s\n", f->scope);
+      report_line(out, "         scope: ", f->scope);
     if (f->detail)
-      fprintf(out, "         %s\n", f->detail);
+      report_line(out, "         ", f->detail);
     if (f->why)
-      fprintf(out, "         why: %s\n", f->why);
+      report_line(out, "         why: ", f->why);
   }
   for (size_t i = 0; i < r->n_followups; i++)
-    fprintf(out, "  next: %s\n", r->followups[i].label); /* the action id is ours, not theirs */
+    report_line(out, "  next: ", r->followups[i].label); /* the action id is ours */
   if (r->n_plan) {
     fprintf(out, "Dry run: the calls that would be made, in order:\n");
-    for (size_t i = 0; i < r->n_plan; i++)
-      fprintf(out, "  %zu. %s\n", i + 1, r->plan[i]);
+    for (size_t i = 0; i < r->n_plan; i++) {
+      /* Not cut: the plan is the calls a dry run shows in full. */
+      char *safe = safetext_dup(r->plan[i], 0, SAFETEXT_NEWLINES);
+      fprintf(out, "  %zu. %s\n", i + 1, safe);
+      free(safe);
+    }
   }
 }
 

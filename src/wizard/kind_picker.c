@@ -4,6 +4,7 @@
 #include "util/xalloc.h"
 
 #include <stdlib.h>
+#include <strings.h>
 
 static const char *const keys[] = { "source",  "source_args", "create_new",
                                     "default", "placeholder", NULL };
@@ -66,6 +67,23 @@ static enum wiz_check check(struct wizard *w, size_t field, struct strbuf *msg, 
     strbuf_puts(msg, v->item.invalid_reason);
     *rule = "source";
     return WIZ_CHECK_ERROR;
+  }
+  if (v->item.is_new && wiz_load_state(w, field, WIZ_SRC_ITEMS) == WIZ_LOAD_DONE) {
+    /* "+ Create new" with the name of one in the list would not create anything: Azure
+     * answers 200 with the existing one (names compare without case there), and the report
+     * would claim a creation. Choosing it from the list is what the user means. */
+    const struct wiz_list *items = wiz_items(w, field, WIZ_SRC_ITEMS);
+    for (size_t i = 0; items && i < items->n; i++) {
+      if (strcasecmp(items->items[i].id, v->item.id) == 0 ||
+          (items->items[i].label && strcasecmp(items->items[i].label, v->item.id) == 0)) {
+        strbuf_printf(msg,
+                      "%s \"%s\" already exists: choose it from the list instead of creating it.",
+                      f->label ? f->label : f->id,
+                      items->items[i].label ? items->items[i].label : items->items[i].id);
+        *rule = "exists";
+        return WIZ_CHECK_ERROR;
+      }
+    }
   }
   if (v->item.is_new && f->create_rule) {
     const char *m = NULL;

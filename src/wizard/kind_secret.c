@@ -43,13 +43,21 @@ static json_t *answer_out(struct wizard *w, size_t field, enum wiz_json_mode mod
 static void answer_in(struct wizard *w, size_t field, json_t *v, bool draft)
 {
   (void)draft;
+  static const char *const answer_keys[] = { "env", NULL };
   const char *env = json_string_value(json_object_get(v, "env"));
   if (json_is_string(v)) {
     wiz_set_answer_error(w, field,
                          "A secret is given as a reference {\"env\": \"NAME\"}, never as its "
                          "value.");
+  } else if (json_is_object(v) &&
+             !wiz_answer_keys_only(w, field, v, answer_keys, "{\"env\": \"NAME\"}")) {
+    return; /* {"env", "value"}: which one was meant? and a value is never taken */
   } else if (!env) {
     wiz_set_answer_error(w, field, "expected {\"env\": \"NAME\"}");
+  } else if (!*env) {
+    wiz_set_answer_error(w, field,
+                         "The environment variable's name is empty: give the name of the "
+                         "variable that holds the secret, as {\"env\": \"NAME\"}.");
   } else if (!getenv(env) || !*getenv(env)) {
     char *m = xasprintf("The environment variable %s is not set.", env);
     wiz_set_answer_error(w, field, m);

@@ -127,6 +127,11 @@ struct wiz_progress {
 struct wiz_load;
 void wiz_load_deliver(struct wiz_load *load, struct wiz_list *items); /* takes the items */
 void wiz_load_fail(struct wiz_load *load, const char *message, const char *hint);
+/** wiz_load_fail() saying which kind of failure it was (WIZ_OUTCOME_REFUSED when Azure or
+ * the sign-in refused, WIZ_OUTCOME_FAILED for the network or the service): a run without
+ * screens exits with it instead of calling the answers invalid. wiz_load_fail() is FAILED. */
+void wiz_load_fail_as(struct wiz_load *load, enum wiz_outcome outcome, const char *message,
+                      const char *hint);
 const char *wiz_load_source(const struct wiz_load *load);
 void wiz_load_set_data(struct wiz_load *load, void *data);
 void *wiz_load_data(const struct wiz_load *load);

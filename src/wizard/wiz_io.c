@@ -50,11 +50,37 @@ json_t *wiz_answers_to_json(struct wizard *w, enum wiz_json_mode mode)
   return o;
 }
 
+bool wiz_answer_keys_only(struct wizard *w, size_t field, json_t *v, const char *const *allowed,
+                          const char *expected)
+{
+  const char *key;
+  json_t *val;
+  json_object_foreach(v, key, val)
+  {
+    size_t k = 0;
+    while (allowed[k] && strcmp(allowed[k], key) != 0)
+      k++;
+    if (!allowed[k]) {
+      /* A typo ({"nwe": ...}) or a second way of giving the answer ({"env", "value"})
+       * would otherwise be ignored without a word. */
+      char *m = xasprintf("unknown key \"%s\" in the answer: expected %s", key, expected);
+      wiz_set_answer_error(w, field, m);
+      free(m);
+      return false;
+    }
+  }
+  return true;
+}
+
 /* A picker answer given as an object: {"new": name} or a draft's {"id", "label", ...}. */
 void wiz_apply_item_object(struct wizard *w, size_t i, json_t *v, bool draft)
 {
+  static const char *const new_keys[] = { "new", NULL };
+  static const char *const item_keys[] = { "id", "label", "detail", "attrs", NULL };
   const struct wiz_field *f = &wiz_form(w)->fields[i];
   json_t *nw = json_object_get(v, "new");
+  if (!wiz_answer_keys_only(w, i, v, nw ? new_keys : item_keys, "{\"new\": NAME} or {\"id\": ID}"))
+    return;
   if (nw) {
     const char *msg = NULL;
     if (!json_is_string(nw)) {

@@ -151,5 +151,10 @@ void wiz_set_touched(struct wizard *w, size_t field, bool on);
 json_t *wiz_item_json(const struct wiz_item *it, enum wiz_json_mode mode);
 /** A picker's answer given as an object: {"new": NAME} or a draft's item. */
 void wiz_apply_item_object(struct wizard *w, size_t field, json_t *v, bool draft);
+/** True when the answer object `v` holds no key but those of `allowed` (NULL-ended); else
+ * sets the field's answer error naming the first other key, as an unknown top-level key is
+ * refused, and returns false. `expected` says what the object should look like. */
+bool wiz_answer_keys_only(struct wizard *w, size_t field, json_t *v, const char *const *allowed,
+                          const char *expected);
 
 #endif

@@ -29,7 +29,8 @@ struct source {
   struct wiz_list items;
   char *error;
   char *hint;
-  struct wiz_load *load; /* in flight, or NULL */
+  enum wiz_outcome outcome; /* of a failed load */
+  struct wiz_load *load;    /* in flight, or NULL */
 };
 
 struct fstate {
@@ -1145,6 +1146,12 @@ void wiz_load_deliver(struct wiz_load *load, struct wiz_list *items)
 
 void wiz_load_fail(struct wiz_load *load, const char *message, const char *hint)
 {
+  wiz_load_fail_as(load, WIZ_OUTCOME_FAILED, message, hint);
+}
+
+void wiz_load_fail_as(struct wiz_load *load, enum wiz_outcome outcome, const char *message,
+                      const char *hint)
+{
   struct wizard *w = load->w;
   const struct wiz_kind_ops *gops = claim(w, load);
   size_t field = load->field;
@@ -1156,6 +1163,7 @@ void wiz_load_fail(struct wiz_load *load, const char *message, const char *hint)
     free(s->hint);
     s->error = xstrdup(message ? message : "the list could not be loaded");
     s->hint = hint ? xstrdup(hint) : NULL;
+    s->outcome = outcome;
   }
   free(load->source);
   free(load);
@@ -1244,6 +1252,12 @@ const char *wiz_load_error(const struct wizard *w, size_t field, enum wiz_src wh
   if (out_hint)
     *out_hint = w->fs[field].src[which].hint;
   return w->fs[field].src[which].error;
+}
+
+enum wiz_outcome wiz_load_outcome(const struct wizard *w, size_t field, enum wiz_src which)
+{
+  const struct source *s = &w->fs[field].src[which];
+  return s->state == WIZ_LOAD_FAILED ? s->outcome : WIZ_OUTCOME_DONE;
 }
 
 void wiz_retry(struct wizard *w, size_t field)

@@ -146,6 +146,8 @@ enum wiz_load_state wiz_load_state(const struct wizard *w, size_t field, enum wi
 const struct wiz_list *wiz_items(const struct wizard *w, size_t field, enum wiz_src which);
 const char *wiz_load_error(const struct wizard *w, size_t field, enum wiz_src which,
                            const char **out_hint);
+/** How a failed load failed (wiz_load_fail_as); WIZ_OUTCOME_DONE when it did not fail. */
+enum wiz_outcome wiz_load_outcome(const struct wizard *w, size_t field, enum wiz_src which);
 void wiz_retry(struct wizard *w, size_t field);
 /** Loads and actions in flight. */
 size_t wiz_pending(const struct wizard *w);

@@ -117,7 +117,10 @@ expect_eq "--detach-dependents: removed, exit 0" 0 $?
 check "it says the export was detached and kept" grep -q "detached export 'weekly' (kept, inactive" "$T/rm2.out"
 expect_eq "the connection is gone" "[]" "$("$BIN" connection list --output json)"
 check "the export is still in the store, without connection" grep -L connection_id "$OUT/config/synwiz/store/exports/"*.json
-"$BIN" connection new --answers "$T/new.json" --non-interactive >/dev/null 2>&1
+# The container made above exists now: chosen from the list ("+ Create new" with its name
+# is refused since issue 13 item 3).
+answers "$T/again-new.json" "exports_lake" '"ci-exports"' admins_and_contributors
+"$BIN" connection new --answers "$T/again-new.json" --non-interactive >/dev/null 2>&1
 "$BIN" connection show exports_lake --output json >"$T/show3.json"
 CONN_ID=$(jn "$T/show3.json" j.id)
 add_export daily

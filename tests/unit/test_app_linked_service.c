@@ -25,6 +25,8 @@
 #include "app/store.h"
 #include "app/store_connection.h"
 #include "app/store_linked_service.h"
+#include "app/store_role.h"
+#include "azure/az_identity.h"
 #include "support/store_fixture.h"
 #include "azure/az_error.h"
 #include "util/fsutil.h"
@@ -681,6 +683,28 @@ static void save_msi_exact_body(void **state)
   strbuf_done(&pb);
 }
 
+/* Issue 13 item 2: the report's "Grant" follow-up writes to Azure (a role assignment), so
+ * the store's role is checked before it as before a save: a viewer grants nothing. */
+static void grant_refused_for_a_viewer(void **state)
+{
+  struct hostfx *fx = *state;
+  fx->w.ms_has_role = false;
+  struct strbuf pb;
+  strbuf_init(&pb, 0);
+  assert_int_equal(run(fx, MSI_ANSWERS "}", &pb), WIZ_OUTCOME_REFUSED); /* grant offered */
+  struct store *s = NULL;
+  assert_int_equal(app_ctx_store(fx->app, &s, NULL), APP_OK);
+  assert_int_equal(
+      store_role_add(s, "00000000-0000-0000-0000-0000000000ad", "other admin", STORE_ROLE_ADMIN),
+      APP_OK);
+  assert_int_equal(store_role_add(s, app_ctx_identity(fx->app)->object_id, NULL, STORE_ROLE_VIEWER),
+                   APP_OK);
+  assert_int_equal(wiz_headless_action(fx->wiz, "linked_service_grant", NULL, NULL, 60000),
+                   WIZ_OUTCOME_REFUSED);
+  assert_int_equal(fx->w.grants, 0);
+  strbuf_done(&pb);
+}
+
 #define SP_ANSWERS                                                                         \
   "{\"subscription\":\"Contoso Analytics\",\"workspace\":\"ws1\",\"name\":\"LS1\","        \
   "\"ml_subscription\":\"Contoso Analytics\",\"ml_workspace\":\"ml1\",\"authentication\":" \
@@ -1055,6 +1079,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(read_back_differs_not_saved, host_setup, host_teardown),
     cmocka_unit_test_setup_teardown(refusals_at_the_fields, host_setup, host_teardown),
     cmocka_unit_test_setup_teardown(connections, host_setup, host_teardown),
+    cmocka_unit_test_setup_teardown(grant_refused_for_a_viewer, host_setup, host_teardown),
     cmocka_unit_test_setup_teardown(edit_updates_the_same_one, host_setup, host_teardown),
     cmocka_unit_test_setup_teardown(edit_refusals, host_setup, host_teardown),
     cmocka_unit_test_setup_teardown(home_entry_and_actions, host_setup, host_teardown),
