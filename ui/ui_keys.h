@@ -2,11 +2,17 @@
  * ui_keys: every key goes through one table to a named request (tig's REQ_*, dialog's
  * DLGK_*), so that screens never test raw keys. Function keys have Ctrl alternatives for
  * terminals (and SSH clients) that eat them; Esc is never the only way to do something.
+ *
+ * Escape sequences the terminal description does not know (F10 sends ESC [ 2 1 ~ in tmux
+ * whatever TERM says; TERM=vt100 knows it as ESC O x) reach us as an Esc and plain
+ * characters: ui_key_sequence() reads them so that the common ones still work and the
+ * others are dropped, never typed into a field.
  */
 #ifndef SYNWIZ_UI_UI_KEYS_H
 #define SYNWIZ_UI_UI_KEYS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* request, the keys (for help), what it does */
 #define UI_REQUESTS(X)                                                                    \
@@ -47,6 +53,16 @@ enum ui_req {
  * except ' ' which the caller may read as REQ_TOGGLE outside text fields. */
 enum ui_req ui_key_request(int key, bool is_code);
 const char *ui_req_keys(enum ui_req r);
+
+enum ui_seq {
+  UI_SEQ_MORE,    /* an unfinished CSI (ESC [) or SS3 (ESC O) sequence: read on */
+  UI_SEQ_KEY,     /* a whole sequence of a key we know: *key is its KEY_* code */
+  UI_SEQ_UNKNOWN, /* a whole sequence (or Alt with a key) we do not take: drop it */
+};
+/** What the characters that came at once after an Esc (`seq`, `n` of them, the Esc left
+ * out) are: xterm's and vt220's arrows, Home, End, PgUp, PgDn, Delete, Shift-Tab and F1 to
+ * F12 become their keys; any other sequence, with modifiers or unknown, is dropped. */
+enum ui_seq ui_key_sequence(const int *seq, size_t n, int *key);
 const char *ui_req_help(enum ui_req r);
 
 #endif

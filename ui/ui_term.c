@@ -1,5 +1,6 @@
 /* The terminal: start and end, colours, glyphs, signals, the event wait, the test mode. */
 #include "ui/ui_term.h"
+#include "ui/ui_keys.h"
 #include "util/xalloc.h"
 #include "wizard/wiz_host.h"
 
@@ -689,6 +690,58 @@ static bool terminal_gone(void)
   return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
+/* An Esc that curses did not make a key of. Alone it is the Esc key. Followed at once by
+ * more characters it starts a sequence the terminal description does not know: its
+ * characters must not reach a field as typing (F10 under TERM=vt100 in tmux typed "[21~"
+ * into the name), so a common one becomes its key and any other is read to its end and
+ * dropped. The rest of a sequence comes in the same write as its Esc; the short wait only
+ * covers one split by the network. */
+static struct ui_event after_escape(void)
+{
+  struct ui_event ev = { UI_EV_KEY, 27, false };
+  int seq[16];
+  size_t n = 0;
+  wint_t wc;
+  int rc = get_wch(&wc);
+  if (rc == ERR)
+    return ev;
+  if (rc == KEY_CODE_YES) { /* Alt with a key curses knows: the key itself */
+    ev.kind = wc == KEY_RESIZE ? UI_EV_RESIZE : UI_EV_KEY;
+    ev.key = (int)wc;
+    ev.is_code = true;
+    return ev;
+  }
+  int delay = get_escdelay();
+  timeout(delay >= 10 && delay <= 1000 ? delay : 100);
+  int key = 0;
+  enum ui_seq what = UI_SEQ_MORE;
+  seq[n++] = (int)wc;
+  while ((what = ui_key_sequence(seq, n, &key)) == UI_SEQ_MORE && n < 16) {
+    rc = get_wch(&wc);
+    if (rc == ERR || rc == KEY_CODE_YES)
+      break; /* cut short: what came is dropped all the same */
+    seq[n++] = (int)wc;
+  }
+  nodelay(stdscr, TRUE);
+  if (what == UI_SEQ_KEY) {
+    ev.key = key;
+    ev.is_code = true;
+  } else {
+    ev.kind = UI_EV_NONE;
+  }
+  return ev;
+}
+
+static struct ui_event key_event(int rc, wint_t wc)
+{
+  struct ui_event ev = { UI_EV_KEY, (int)wc, rc == KEY_CODE_YES };
+  if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
+    ev.kind = UI_EV_RESIZE;
+  else if (rc != KEY_CODE_YES && wc == 27)
+    ev = after_escape();
+  return ev;
+}
+
 struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeout_ms)
 {
   struct ui_event ev = { UI_EV_NONE, 0, false };
@@ -702,12 +755,8 @@ struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeo
   }
   wint_t wc;
   int rc = get_wch(&wc);
-  if (rc != ERR) {
-    ev.kind = rc == KEY_CODE_YES && wc == KEY_RESIZE ? UI_EV_RESIZE : UI_EV_KEY;
-    ev.key = (int)wc;
-    ev.is_code = rc == KEY_CODE_YES;
-    return ev;
-  }
+  if (rc != ERR)
+    return key_event(rc, wc);
   int fds[2] = { STDIN_FILENO, sig_pipe[0] };
   if (host && host->ops && host->ops->wait)
     host->ops->wait(host->ctx, fds, 2, timeout_ms);
@@ -717,9 +766,7 @@ struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeo
     return ev;
   rc = get_wch(&wc);
   if (rc != ERR) {
-    ev.kind = rc == KEY_CODE_YES && wc == KEY_RESIZE ? UI_EV_RESIZE : UI_EV_KEY;
-    ev.key = (int)wc;
-    ev.is_code = rc == KEY_CODE_YES;
+    ev = key_event(rc, wc);
   } else if (terminal_gone()) {
     ev.kind = UI_EV_HUP; /* as SIGHUP: the answers are saved as a draft, then synwiz ends */
   }
