@@ -998,6 +998,28 @@ static void draw_step(struct ui *u)
     draw_newname(u, anchor_y);
 }
 
+static bool drafts_offered(const struct ui *u)
+{
+  return u->o->save_draft != NULL;
+}
+
+/* The cancel question: its own keys in the footer (over whatever screen it was asked on),
+ * and, after a key it does not take, which keys it takes. */
+static void draw_confirm(struct ui *u)
+{
+  static const char *const with_draft[] = { "y",     "Yes, cancel", "d", "Save draft and quit",
+                                            "n/Esc", "No, go on" };
+  static const char *const without[] = { "y", "Yes, cancel", "n/Esc", "No, go on" };
+  bool drafts = drafts_offered(u);
+  draw_keybar(u, drafts ? with_draft : without, drafts ? 3 : 2);
+  if (!u->confirm_hint)
+    set_note(u, true, "Cancel the wizard? Answers not saved in a draft are lost.");
+  else if (drafts)
+    set_note(u, true, "Press y to cancel, d to save a draft and quit, n or Esc to go on.");
+  else
+    set_note(u, true, "Press y to cancel, n or Esc to go on.");
+}
+
 static void draw(struct ui *u)
 {
   u->cursor_y = u->cursor_x = -1;
@@ -1019,8 +1041,6 @@ static void draw(struct ui *u)
   static const char *const keys_list[] = { "Enter", "Choose", "Esc/Tab", "Leave",
                                            "F5/^R", "Retry",  "type",    "to filter" };
   static const char *const keys_progress[] = { "F9/^X", "Cancel" };
-  static const char *const keys_confirm[] = { "y", "Yes, cancel", "d", "Save draft and quit",
-                                              "n", "No" };
   if (m == M_PROGRESS) {
     draw_progress(u);
     draw_keybar(u, keys_progress, 1);
@@ -1054,15 +1074,13 @@ static void draw(struct ui *u)
       draw_keybar(u, lops->list_keys, lops->n_list_keys);
     else if (m == M_LIST || m == M_NEWNAME)
       draw_keybar(u, keys_list, 4);
-    else if (m == M_CONFIRM)
-      draw_keybar(u, keys_confirm, 3);
     else
       draw_keybar(u, keys_step, 5);
   }
   if (u->mode == M_HELP)
     draw_help(u);
   if (u->mode == M_CONFIRM)
-    set_note(u, true, "Cancel the wizard? Answers not saved in a draft are lost.");
+    draw_confirm(u);
   draw_status(u);
   if (u->cursor_y >= 0 && (u->mode == M_STEP || u->mode == M_LIST || u->mode == M_NEWNAME)) {
     move(u->cursor_y, u->cursor_x);
@@ -1117,6 +1135,27 @@ static void try_next(struct ui *u)
     if (wiz_on_review(u->w) && u->o->unattended)
       start_action(u, NULL, NULL);
   }
+}
+
+/* The status line says why Next was refused ("Subscription: Required."). Once that is no
+ * longer what is wrong with the step (the field was filled in, the step left), it goes:
+ * a refusal left standing over a right answer sends the user looking for a problem. */
+static void drop_stale_status(struct ui *u)
+{
+  const char *status = wiz_status(u->w);
+  if (!*status)
+    return;
+  size_t bad = 0;
+  if (wiz_on_review(u->w) || wiz_step_valid(u->w, wiz_step(u->w), &bad)) {
+    wiz_set_status(u->w, NULL);
+    return;
+  }
+  const char *msg = NULL;
+  wiz_check(u->w, bad, &msg, NULL);
+  char *now = xasprintf("%s: %s", label_of(FLD(u, bad)), msg ? msg : "invalid");
+  if (strcmp(now, status) != 0)
+    wiz_set_status(u->w, NULL);
+  free(now);
 }
 
 static void next_step(struct ui *u)
@@ -1181,6 +1220,11 @@ void ui_list_key(struct ui *u, enum ui_req req, int ch)
       u->sel = u->top = 0;
     }
     break;
+  case REQ_KILL: /* Ctrl-U clears every text box, the filter too */
+    u->filter_len = 0;
+    u->filter[0] = L'\0';
+    u->sel = u->top = 0;
+    break;
   case REQ_RETRY:
     wiz_retry(u->w, f);
     break;
@@ -1199,6 +1243,10 @@ static void key_newname(struct ui *u, enum ui_req req, int ch)
     u->newname_msg = NULL;
   } else if (req == REQ_BACKSPACE && u->newname_len) {
     u->newname[--u->newname_len] = L'\0';
+  } else if (req == REQ_KILL) {
+    u->newname_len = 0;
+    u->newname[0] = L'\0';
+    u->newname_msg = NULL;
   } else if (req == REQ_ENTER) {
     char *name = from_wide(u->newname);
     const char *msg = NULL;
@@ -1217,6 +1265,11 @@ static void key_step(struct ui *u, enum ui_req req, int ch)
   size_t f = wiz_focus(u->w);
   const struct wiz_field *fd = f < u->form->n_fields ? FLD(u, f) : NULL;
   set_note(u, false, NULL);
+  /* Down and Up are the field's own first (a choice moves over its options), then move the
+   * focus; Tab and Shift-Tab always move the focus. */
+  bool arrow = (req == REQ_NEXT_FIELD && ch != '\t') || (req == REQ_PREV_FIELD && ch != KEY_BTAB);
+  if (arrow && fd && ui_kind_ops(fd)->key && ui_kind_ops(fd)->key(u, f, req, ch))
+    return;
   if (req == REQ_NEXT_FIELD) {
     if (!wiz_move_focus(u->w, +1) && ch == '\t')
       wiz_touch(u->w, f);
@@ -1293,6 +1346,33 @@ static void key_report(struct ui *u, enum ui_req req, int ch)
   }
 }
 
+/* The question before cancelling (F9, Ctrl-X, Ctrl-C, or Esc on a step). */
+static void ask_cancel(struct ui *u)
+{
+  u->mode = M_CONFIRM;
+  u->confirm_hint = false;
+}
+
+static void key_confirm(struct ui *u, enum ui_req req, int ch)
+{
+  if (ch == 'y' || ch == 'Y' || req == REQ_CANCEL) {
+    u->done = true;
+    u->end = UI_END_CANCELLED;
+  } else if ((ch == 'd' || ch == 'D') && drafts_offered(u)) {
+    if (save_draft(u)) {
+      u->done = true;
+      u->end = UI_END_CANCELLED;
+    } else {
+      u->mode = M_STEP;
+    }
+  } else if (ch == 'n' || ch == 'N' || req == REQ_CLOSE) {
+    u->mode = M_STEP;
+    set_note(u, false, NULL);
+  } else {
+    u->confirm_hint = true; /* not silently lost: the prompt says what it takes */
+  }
+}
+
 static void handle_key(struct ui *u, const struct ui_event *ev)
 {
   enum ui_req req = ui_key_request(ev->key, ev->is_code);
@@ -1301,24 +1381,11 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
   if (COLS < MIN_COLS || LINES < MIN_ROWS) {
     /* Too small: only Cancel works, so nothing changes behind the message. */
     if (req == REQ_CANCEL)
-      u->mode = M_CONFIRM;
+      ask_cancel(u);
     return;
   }
   if (u->mode == M_CONFIRM) {
-    if (ch == 'y' || ch == 'Y' || req == REQ_CANCEL) {
-      u->done = true;
-      u->end = UI_END_CANCELLED;
-    } else if (ch == 'd' || ch == 'D') {
-      if (save_draft(u)) {
-        u->done = true;
-        u->end = UI_END_CANCELLED;
-      } else {
-        u->mode = M_STEP;
-      }
-    } else if (ch == 'n' || ch == 'N' || req == REQ_CLOSE) {
-      u->mode = M_STEP;
-      set_note(u, false, NULL);
-    }
+    key_confirm(u, req, ch);
     return;
   }
   if (u->mode == M_HELP) {
@@ -1343,8 +1410,16 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
     u->mode = M_HELP;
     return;
   case REQ_CANCEL:
-    u->mode = M_CONFIRM;
+    ask_cancel(u);
     return;
+  case REQ_CLOSE:
+    /* Esc leaves what is open (a list, a prompt: below); on a step or the review there is
+     * nothing open but the wizard, so it asks to cancel, as dialog's Esc does. */
+    if (u->mode == M_STEP) {
+      ask_cancel(u);
+      return;
+    }
+    break;
   case REQ_SAVE_DRAFT:
     save_draft(u);
     return;
@@ -1417,6 +1492,7 @@ enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_
       u.mode = M_REPORT;
     if (u.next_waiting && u.mode == M_STEP && !wiz_on_review(w))
       try_next(&u);
+    drop_stale_status(&u);
     draw(&u);
     struct ui_event ev = ui_term_next(t, wiz_get_host(w), animating(&u) ? 150 : -1);
     switch (ev.kind) {
