@@ -323,8 +323,8 @@ int ui_put(struct ui_term *t, int y, int x, int width, const char *s, enum ui_el
   /* Text that does not fit ends with an ellipsis, so a cut name is never mistaken for a
    * whole one (one-column calls draw glyphs: nothing to mark there). */
   bool cut = width > 1 && ui_width(s) > width;
-  if (cut)
-    width--;
+  int mark = !cut ? 0 : t->utf8 || width < 6 ? 1 : 3; /* "…", or "..." in ASCII */
+  width -= mark;
   attrset(t->attrs[e]);
   move(y, x);
   mbstate_t st;
@@ -356,13 +356,11 @@ int ui_put(struct ui_term *t, int y, int x, int width, const char *s, enum ui_el
     p += n;
     left -= n;
   }
-  if (cut) {
-    if (t->utf8)
-      addnwstr(L"\u2026", 1);
-    else
-      addch('~');
-    used++;
-  }
+  if (cut && t->utf8)
+    addnwstr(L"\u2026", 1);
+  for (int k = 0; cut && !t->utf8 && k < mark; k++)
+    addch('.');
+  used += mark;
   attrset(A_NORMAL);
   return used;
 }
@@ -428,6 +426,60 @@ static size_t fit_bytes(const char *s, size_t len, int width)
   return at < len && slash ? slash : at;
 }
 
+/* Whether `w` (n bytes) is a word of ASCII symbols only: no letter and no digit. */
+static bool symbols_only(const char *w, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)w[i];
+    if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+      return false;
+  }
+  return n > 0;
+}
+
+/* A line of several words from `p` ends at `stop`. When all that is left after it is one
+ * word of symbols (the "/" ending "must not contain - < > ... ? /"), a line of its own
+ * would read as a stray mark: the line's last word goes down with it. */
+static const char *keep_with_last(const char *p, const char *stop)
+{
+  const char *rest = stop;
+  while (*rest == ' ')
+    rest++;
+  size_t n = strcspn(rest, " ");
+  const char *after = rest + n;
+  while (*after == ' ')
+    after++;
+  if (!*rest || *after || n > 3 || !symbols_only(rest, n))
+    return stop;
+  const char *last = stop;
+  while (last > p && last[-1] != ' ')
+    last--;
+  while (last > p && last[-1] == ' ')
+    last--;
+  return last > p ? last : stop;
+}
+
+int ui_wrap_fit(const char *s, int width, char **out, int max)
+{
+  if (max <= 0)
+    return 0;
+  int n = ui_wrap(s, width, out, max);
+  if (n <= max)
+    return n;
+  /* The rest from where the last line starts, found by skipping the lines before it. */
+  const char *p = s;
+  for (int i = 0; i < max - 1; i++) {
+    while (*p == ' ')
+      p++;
+    p += strlen(out[i]);
+  }
+  while (*p == ' ')
+    p++;
+  free(out[max - 1]);
+  out[max - 1] = xstrdup(p);
+  return max;
+}
+
 int ui_wrap(const char *s, int width, char **out, int max)
 {
   int lines = 0;
@@ -466,6 +518,8 @@ int ui_wrap(const char *s, int width, char **out, int max)
       if (ui_width(word) > width)
         stop = p + fit_bytes(p, first, width);
       free(word);
+    } else {
+      stop = keep_with_last(p, stop);
     }
     if (out && lines < max) {
       char *line = xstrndup(p, (size_t)(stop - p));

@@ -302,7 +302,7 @@ static void block_message(struct ui *u, struct block *b)
     free(line);
     line = xstrdup(text);
   }
-  b->n_msg = ui_wrap(line, value_w(), b->msg, 4);
+  b->n_msg = ui_wrap_fit(line, value_w(), b->msg, 4);
   if (b->n_msg > 4)
     b->n_msg = 4;
   free(line);
@@ -316,7 +316,7 @@ static size_t layout(struct ui *u, struct block *blocks, size_t max, int *out_to
   int y = 0;
   *n_help = 0;
   if (s->help) {
-    *n_help = ui_wrap(s->help, COLS - 4, help_lines, 4);
+    *n_help = ui_wrap_fit(s->help, COLS - 4, help_lines, 4);
     if (*n_help > 4)
       *n_help = 4;
     y += *n_help + 1;
@@ -452,13 +452,45 @@ static void draw_keybar(struct ui *u, const char *const *items, size_t n)
   }
 }
 
+/* The status line. A note too long for it takes the rule's row above as well, broken
+ * first where it has a newline: what a user must type (the `synwiz resume NAME` hint) is
+ * never cut. */
 static void draw_status(struct ui *u)
 {
   ui_fill(u->t, LINES - 2, 0, COLS, UI_NORMAL);
-  if (u->note)
-    ui_put(u->t, LINES - 2, 1, COLS - 2, u->note, u->note_error ? UI_ERROR : UI_INFO);
-  else if (*wiz_status(u->w))
-    ui_put(u->t, LINES - 2, 1, COLS - 2, wiz_status(u->w), UI_ERROR);
+  const char *text = u->note ? u->note : wiz_status(u->w);
+  enum ui_elem e = u->note && !u->note_error ? UI_INFO : UI_ERROR;
+  if (!*text)
+    return;
+  int w = COLS - 2;
+  char *flat = xstrdup(text);
+  for (char *c = flat; *c; c++) {
+    if (*c == '\n')
+      *c = ' ';
+  }
+  if (ui_width(flat) <= w) {
+    ui_put(u->t, LINES - 2, 1, w, flat, e);
+    free(flat);
+    return;
+  }
+  free(flat);
+  char *lines[2];
+  int n = 0;
+  const char *nl = strchr(text, '\n');
+  if (nl) {
+    char *head = xstrndup(text, (size_t)(nl - text));
+    n = ui_wrap_fit(head, w, lines, 1);
+    free(head);
+    n += ui_wrap_fit(nl + 1, w, lines + n, 2 - n);
+  } else {
+    n = ui_wrap_fit(text, w, lines, 2);
+  }
+  for (int k = 0; k < n; k++) {
+    int y = LINES - 1 - n + k;
+    ui_fill(u->t, y, 0, COLS, UI_NORMAL);
+    ui_put(u->t, y, 1, w, lines[k], e);
+    free(lines[k]);
+  }
 }
 
 void ui_text_draw(struct ui *u, size_t f, int y, bool focus, bool masked)
@@ -593,7 +625,7 @@ static void draw_list(struct ui *u, int anchor_y)
     const char *err = wiz_load_error(u->w, f, u->list_src, &hint);
     char *l = xasprintf("%s Could not load the list: %s", ui_glyph(t, UI_G_ERROR), err);
     char *lines[6];
-    int n = ui_wrap(l, w - 4, lines, 6);
+    int n = ui_wrap_fit(l, w - 4, lines, 6);
     for (int i = 0; i < n && i < 6; i++) {
       ui_put(t, row + 1 + i, x + 2, w - 4, lines[i], UI_ERROR);
       free(lines[i]);
@@ -624,7 +656,7 @@ static void draw_list(struct ui *u, int anchor_y)
     item_line(u, it, &sb);
     if (ui_width(sb.buf) > w - 4) {
       char *lines[3];
-      int nl = ui_wrap(sb.buf, w - 4, lines, 3);
+      int nl = ui_wrap_fit(sb.buf, w - 4, lines, 3);
       if (nl > 3)
         nl = 3;
       avail -= nl + 1;
@@ -665,24 +697,30 @@ static void draw_newname(struct ui *u, int anchor_y)
   struct ui_term *t = u->t;
   const struct wiz_field *fd = FLD(u, u->list_field);
   int x = value_x() - 2, w = value_w() + 4, y = anchor_y + 1;
-  if (y + 6 > LINES - 3)
-    y = LINES - 3 - 6;
-  ui_box(t, y, x, 6, w, UI_BOX);
+  char *name = from_wide(u->newname);
+  const char *msg = NULL;
+  if (!*name || !fd->create_rule || wiz_rule_check(fd->create_rule, name, &msg) != WIZ_CHECK_ERROR)
+    msg = u->newname_msg;
+  /* The rule's message wrapped in the box, which grows for it: a cut rule cannot be read. */
+  char *lines[4];
+  int n = msg ? ui_wrap_fit(msg, w - 4, lines, 4) : 0;
+  int h = 6 + (n > 1 ? n - 1 : 0);
+  if (y + h > LINES - 3)
+    y = LINES - 3 - h;
+  ui_box(t, y, x, h, w, UI_BOX);
   char *title = xasprintf(" %s ", fd->create_label);
   ui_put(t, y, x + 2, w - 4, title, UI_BOX);
   free(title);
-  char *name = from_wide(u->newname);
   ui_put(t, y + 1, x + 2, w - 4, "Name:", UI_BOX);
   ui_fill(t, y + 2, x + 2, w - 4, UI_FIELD_FOCUS);
   ui_put(t, y + 2, x + 3, w - 6, name, UI_FIELD_FOCUS);
   u->cursor_y = y + 2;
   u->cursor_x = x + 3 + ui_width(name);
-  const char *msg = NULL;
-  if (*name && fd->create_rule && wiz_rule_check(fd->create_rule, name, &msg) == WIZ_CHECK_ERROR)
-    ui_put(t, y + 3, x + 2, w - 4, msg, UI_ERROR);
-  else if (u->newname_msg)
-    ui_put(t, y + 3, x + 2, w - 4, u->newname_msg, UI_ERROR);
-  ui_put(t, y + 4, x + 2, w - 4, "Enter: use this name   Esc: back to the list", UI_BOX);
+  for (int k = 0; k < n; k++) {
+    ui_put(t, y + 3 + k, x + 2, w - 4, lines[k], UI_ERROR);
+    free(lines[k]);
+  }
+  ui_put(t, y + h - 2, x + 2, w - 4, "Enter: use this name   Esc: back to the list", UI_BOX);
   free(name);
 }
 
@@ -706,7 +744,7 @@ static void draw_help(struct ui *u)
   free(tt);
   int row = y + 1;
   char *lines[12];
-  int n = ui_wrap(text ? text : "No help for this field.", w - 4, lines, 12);
+  int n = ui_wrap_fit(text ? text : "No help for this field.", w - 4, lines, 12);
   for (int i = 0; i < n && i < 12; i++) {
     ui_put(t, row++, x + 2, w - 4, lines[i], UI_BOX);
     free(lines[i]);
@@ -729,7 +767,7 @@ static void draw_review(struct ui *u)
   int row = 3 - u->scroll, bottom = LINES - 4;
   if (u->form->review_help) {
     char *lines[3];
-    int n = ui_wrap(u->form->review_help, COLS - 4, lines, 3);
+    int n = ui_wrap_fit(u->form->review_help, COLS - 4, lines, 3);
     for (int i = 0; i < n && i < 3; i++) {
       if (row >= 3 && row <= bottom)
         ui_put(t, row, 2, COLS - 4, lines[i], UI_INFO);
@@ -755,7 +793,7 @@ static void draw_review(struct ui *u)
       enum wiz_check c = wiz_check(u->w, f, &msg, NULL);
       /* A long label wraps in its column (the review is where every answer is read). */
       char *labels[3];
-      int nl = ui_wrap(label_of(fd), value_x() - 6, labels, 3);
+      int nl = ui_wrap_fit(label_of(fd), value_x() - 6, labels, 3);
       if (nl > 3)
         nl = 3;
       if (row >= 3 && row <= bottom) {
@@ -816,7 +854,7 @@ static void draw_progress(struct ui *u)
     /* The status may be long (a countdown with its limit): wrapped, never cut. */
     ui_put(t, y, 4, 2, spinner(u), UI_INFO);
     char *lines[4];
-    int n = ui_wrap(p->status ? p->status : "Working...", COLS - 11, lines, 4);
+    int n = ui_wrap_fit(p->status ? p->status : "Working...", COLS - 11, lines, 4);
     for (int k = 0; k < n && k < 4; k++) {
       ui_put(t, y + k, 7, COLS - 11, lines[k], UI_INFO);
       free(lines[k]);
@@ -833,7 +871,7 @@ static void report_text(struct ui *u, int *row, int x, const char *text, enum ui
   if (width < 10)
     width = 10;
   char *lines[24];
-  int n = ui_wrap(text, width, lines, 24);
+  int n = ui_wrap_fit(text, width, lines, 24);
   for (int k = 0; k < n && k < 24; k++) {
     if (*row >= 3 && *row <= bottom)
       ui_put(u->t, *row, x, width, lines[k], e);
@@ -1107,7 +1145,8 @@ static bool save_draft(struct ui *u)
   }
   free(u->o->draft_name);
   u->o->draft_name = name;
-  set_note(u, false, "Draft saved as %s (no secrets). Resume with: synwiz resume %s", name, name);
+  /* The command on a line of its own when the note does not fit on one (never cut). */
+  set_note(u, false, "Draft saved as %s (no secrets).\nResume with: synwiz resume %s", name, name);
   return true;
 }
 
