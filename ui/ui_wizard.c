@@ -369,6 +369,62 @@ const char *ui_spinner(struct ui *u)
   return spinner(u);
 }
 
+/* A step's part of the rail: "[2 Azure ML]" for the current one, "3 Authentication" (its
+ * name in at most `k` columns) for the others, only its number when k is 0. */
+static char *rail_part(struct ui *u, size_t i, int k, int *width)
+{
+  const char *title = wiz_step_title(u->w, i);
+  char *part = i == wiz_step(u->w) ? xasprintf("[%zu %s]", i + 1, title)
+               : k > 0             ? xasprintf("%zu %s", i + 1, title)
+                                   : xasprintf("%zu", i + 1);
+  *width = ui_width(part);
+  if (i != wiz_step(u->w) && k > 0 && ui_width(title) > k)
+    *width -= ui_width(title) - k; /* ui_put cuts it there, with an ellipsis */
+  return part;
+}
+
+/* The step rail: every step's name when they fit; else the current step's whole and the
+ * others' cut to the widest that fits (each cut one ending with an ellipsis); else numbers.
+ * An action on a saved thing has no steps to show. */
+static void draw_rail(struct ui *u)
+{
+  struct ui_term *t = u->t;
+  size_t n = u->o->action ? 0 : wiz_step_count(u->w);
+  ui_fill(t, 1, 0, COLS, UI_NORMAL);
+  if (n == 0)
+    return;
+  int sep = 2 + ui_width(ui_glyph(t, UI_G_RAIL_SEP)), longest = 0;
+  for (size_t i = 0; i < n; i++) {
+    int w = ui_width(wiz_step_title(u->w, i));
+    longest = w > longest ? w : longest;
+  }
+  /* Below 6 columns a cut name says nothing: numbers only. */
+  int k = longest;
+  for (; k >= 6; k--) {
+    int total = 1 + sep * (int)(n - 1), w = 0;
+    for (size_t i = 0; i < n; i++) {
+      free(rail_part(u, i, k, &w));
+      total += w;
+    }
+    if (total + 1 <= COLS)
+      break;
+  }
+  if (k < 6)
+    k = 0;
+  char *sep_text = xasprintf(" %s ", ui_glyph(t, UI_G_RAIL_SEP));
+  int x = 1;
+  for (size_t i = 0; i < n && x < COLS; i++) {
+    if (i)
+      x += ui_put(t, 1, x, COLS - x, sep_text, UI_RAIL);
+    int w = 0;
+    char *part = rail_part(u, i, k, &w);
+    bool cur = i == wiz_step(u->w);
+    x += ui_put(t, 1, x, w < COLS - x ? w : COLS - x, part, cur ? UI_RAIL_CURRENT : UI_RAIL);
+    free(part);
+  }
+  free(sep_text);
+}
+
 /* The title bar: what is on screen at the left, then the cloud and the step at the right as
  * far as they fit (the title wins: "editing sales_lake" matters more than "Sandbox"). */
 static void draw_frame(struct ui *u, const char *cloud, const char *step)
@@ -398,40 +454,7 @@ static void draw_frame(struct ui *u, const char *cloud, const char *step)
     ui_put(t, 0, COLS - right_w - 1, right_w, right, UI_TITLE);
   free(title);
   free(right);
-  /* The step rail: the current step marked; others shortened to numbers if it is too long.
-   * An action on a saved thing has no steps to show. */
-  size_t n = u->o->action ? 0 : wiz_step_count(u->w), cur = wiz_step(u->w);
-  if (n == 0)
-    ui_fill(t, 1, 0, COLS, UI_NORMAL);
-  for (int pass = 0; pass < 2; pass++) {
-    struct strbuf sb;
-    strbuf_init(&sb, 0);
-    for (size_t i = 0; i < n; i++) {
-      if (i)
-        strbuf_printf(&sb, " %s ", ui_glyph(t, UI_G_RAIL_SEP));
-      if (pass == 0 || i == cur)
-        strbuf_printf(&sb, "%zu %s", i + 1, wiz_step_title(u->w, i));
-      else
-        strbuf_printf(&sb, "%zu", i + 1);
-    }
-    if (ui_width(sb.buf) + 2 <= COLS || pass == 1) {
-      ui_fill(t, 1, 0, COLS, UI_NORMAL);
-      int x = 1;
-      for (size_t i = 0; i < n; i++) {
-        if (i)
-          x += ui_put(t, 1, x, COLS - x, " > ", UI_RAIL);
-        char *part = pass == 0 || i == cur ? xasprintf("%zu %s", i + 1, wiz_step_title(u->w, i))
-                                           : xasprintf("%zu", i + 1);
-        char *shown = i == cur ? xasprintf("[%s]", part) : xstrdup(part);
-        x += ui_put(t, 1, x, COLS - x, shown, i == cur ? UI_RAIL_CURRENT : UI_RAIL);
-        free(part);
-        free(shown);
-      }
-      strbuf_done(&sb);
-      break;
-    }
-    strbuf_done(&sb);
-  }
+  draw_rail(u);
   ui_hline(t, 2, 0, COLS, UI_LINE);
   ui_hline(t, LINES - 3, 0, COLS, UI_LINE);
 }
