@@ -773,9 +773,9 @@ static void draw_help(struct ui *u)
     free(lines[i]);
   }
   row++;
-  static const enum ui_req shown[] = { REQ_NEXT_STEP, REQ_PREV_STEP,  REQ_SAVE_DRAFT,
-                                       REQ_CANCEL,    REQ_NEXT_FIELD, REQ_ENTER,
-                                       REQ_REVEAL,    REQ_RETRY,      REQ_ALL };
+  static const enum ui_req shown[] = { REQ_NEXT_STEP,  REQ_PREV_STEP, REQ_SAVE_DRAFT, REQ_CANCEL,
+                                       REQ_NEXT_FIELD, REQ_ENTER,     REQ_REVEAL,     REQ_RETRY,
+                                       REQ_ALL,        REQ_KILL,      REQ_CLOSE };
   for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]) && row < y + h - 2; i++) {
     char *l = xasprintf("%-20s %s", ui_req_keys(shown[i]), ui_req_help(shown[i]));
     ui_put(t, row++, x + 2, w - 4, l, UI_BOX);

@@ -8,6 +8,6 @@
 screen_init keys
 screen_run keys new connection
 expect_eq "cancel exits 1" 1 "$RC"
-screen_check keys-esc-asks keys-confirm-hint keys-choice-down keys-status-refused \
+screen_check keys-help keys-esc-asks keys-confirm-hint keys-choice-down keys-status-refused \
   keys-filter-cleared keys-status-gone keys-newname-cleared keys-review-confirm keys-review-back
 test_done
