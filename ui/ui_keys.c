@@ -111,7 +111,7 @@ enum ui_seq ui_key_sequence(const int *seq, size_t n, int *key)
     return *key ? UI_SEQ_KEY : UI_SEQ_UNKNOWN;
   }
   if (seq[0] != '[')
-    return UI_SEQ_UNKNOWN; /* Alt with a key: nothing here takes it */
+    return UI_SEQ_NONE;
   /* CSI: parameters 0x30-0x3f, intermediates 0x20-0x2f, then one final 0x40-0x7e. A length
    * limit, so that a stray ESC [ followed by typing cannot swallow it for long. */
   for (size_t i = 1; i < n; i++) {

@@ -55,13 +55,15 @@ enum ui_req ui_key_request(int key, bool is_code);
 const char *ui_req_keys(enum ui_req r);
 
 enum ui_seq {
+  UI_SEQ_NONE,    /* no sequence: the Esc was a key, and the character after it another */
   UI_SEQ_MORE,    /* an unfinished CSI (ESC [) or SS3 (ESC O) sequence: read on */
   UI_SEQ_KEY,     /* a whole sequence of a key we know: *key is its KEY_* code */
-  UI_SEQ_UNKNOWN, /* a whole sequence (or Alt with a key) we do not take: drop it */
+  UI_SEQ_UNKNOWN, /* a whole sequence we do not take: drop it */
 };
 /** What the characters that came at once after an Esc (`seq`, `n` of them, the Esc left
  * out) are: xterm's and vt220's arrows, Home, End, PgUp, PgDn, Delete, Shift-Tab and F1 to
- * F12 become their keys; any other sequence, with modifiers or unknown, is dropped. */
+ * F12 become their keys; any other sequence, with modifiers or unknown, is dropped. Only
+ * ESC [ and ESC O start one: Esc then Ctrl-X typed quickly are two keys. */
 enum ui_seq ui_key_sequence(const int *seq, size_t n, int *key);
 const char *ui_req_help(enum ui_req r);
 

@@ -748,8 +748,9 @@ static bool terminal_gone(void)
  * more characters it starts a sequence the terminal description does not know: its
  * characters must not reach a field as typing (F10 under TERM=vt100 in tmux typed "[21~"
  * into the name), so a common one becomes its key and any other is read to its end and
- * dropped. The rest of a sequence comes in the same write as its Esc; the short wait only
- * covers one split by the network. */
+ * dropped. Only ESC [ and ESC O start one; any other key right after an Esc is its own. The rest of
+ * a sequence comes in the same write as its Esc; the short wait only covers one split by the
+ * network. */
 static struct ui_event after_escape(void)
 {
   struct ui_event ev = { UI_EV_KEY, 27, false };
@@ -759,22 +760,27 @@ static struct ui_event after_escape(void)
   int rc = get_wch(&wc);
   if (rc == ERR)
     return ev;
-  if (rc == KEY_CODE_YES) { /* Alt with a key curses knows: the key itself */
-    ev.kind = wc == KEY_RESIZE ? UI_EV_RESIZE : UI_EV_KEY;
-    ev.key = (int)wc;
-    ev.is_code = true;
+  if (rc == KEY_CODE_YES) { /* a key of its own, typed right after: the next event */
+    ungetch((int)wc);
+    return ev;
+  }
+  int key = 0;
+  seq[n++] = (int)wc;
+  enum ui_seq what = ui_key_sequence(seq, n, &key);
+  if (what == UI_SEQ_NONE) {
+    unget_wch((wchar_t)wc); /* Esc, then another key typed quickly (Ctrl-X): both count */
     return ev;
   }
   int delay = get_escdelay();
   timeout(delay >= 10 && delay <= 1000 ? delay : 100);
-  int key = 0;
-  enum ui_seq what = UI_SEQ_MORE;
-  seq[n++] = (int)wc;
-  while ((what = ui_key_sequence(seq, n, &key)) == UI_SEQ_MORE && n < 16) {
+  while (what == UI_SEQ_MORE && n < 16) {
     rc = get_wch(&wc);
-    if (rc == ERR || rc == KEY_CODE_YES)
+    if (rc == KEY_CODE_YES)
+      ungetch((int)wc); /* a key of its own: the sequence before it is cut short */
+    if (rc != OK)
       break; /* cut short: what came is dropped all the same */
     seq[n++] = (int)wc;
+    what = ui_key_sequence(seq, n, &key);
   }
   nodelay(stdscr, TRUE);
   if (what == UI_SEQ_KEY) {

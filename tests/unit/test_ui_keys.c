@@ -69,8 +69,16 @@ static void test_unknown_sequences_are_dropped_whole(void **state)
   assert_int_equal(used, 4);
   assert_int_equal(feed("[?1;2cz", &key, &used), UI_SEQ_UNKNOWN);
   assert_int_equal(used, 6);
-  /* Alt with a letter: nothing takes it. */
-  assert_int_equal(feed("x", &key, &used), UI_SEQ_UNKNOWN);
+}
+
+static void test_esc_then_another_key_is_two_keys(void **state)
+{
+  (void)state;
+  int key = 0;
+  size_t used = 0;
+  /* Esc then Ctrl-X (or a letter) typed quickly: no sequence, both keys count. */
+  assert_int_equal(feed("\x18", &key, &used), UI_SEQ_NONE);
+  assert_int_equal(feed("x", &key, &used), UI_SEQ_NONE);
   assert_int_equal(used, 1);
 }
 
@@ -93,6 +101,7 @@ int main(void)
     cmocka_unit_test(test_f10_of_tmux_is_f10),
     cmocka_unit_test(test_cursor_and_editing_keys),
     cmocka_unit_test(test_unknown_sequences_are_dropped_whole),
+    cmocka_unit_test(test_esc_then_another_key_is_two_keys),
     cmocka_unit_test(test_unfinished_sequence_asks_for_more_but_not_for_ever),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
