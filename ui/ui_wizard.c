@@ -398,9 +398,9 @@ static void draw_rail(struct ui *u)
     int w = ui_width(wiz_step_title(u->w, i));
     longest = w > longest ? w : longest;
   }
-  /* Below 6 columns a cut name says nothing: numbers only. */
+  /* Every name whole, else cut to k columns; below 6 a cut name says nothing: numbers. */
   int k = longest;
-  for (; k >= 6; k--) {
+  for (; k > 0; k = k > 6 ? k - 1 : 0) {
     int total = 1 + sep * (int)(n - 1), w = 0;
     for (size_t i = 0; i < n; i++) {
       free(rail_part(u, i, k, &w));
@@ -409,8 +409,6 @@ static void draw_rail(struct ui *u)
     if (total + 1 <= COLS)
       break;
   }
-  if (k < 6)
-    k = 0;
   char *sep_text = xasprintf(" %s ", ui_glyph(t, UI_G_RAIL_SEP));
   int x = 1;
   for (size_t i = 0; i < n && x < COLS; i++) {
