@@ -1372,9 +1372,30 @@ static void key_review(struct ui *u, enum ui_req req, int ch)
   }
 }
 
+/* What the progress screen says after a key it does not take; it goes with the progress. */
+static const char progress_hint[] = "Working: F9 or Ctrl-X cancels (what was done is kept).";
+
+/* A key the report does not take: say which it takes (a report with follow-ups is also the
+ * question "remove it?" of the home screen's Remove, so a key there must not vanish). */
+static void report_hint(struct ui *u, const struct wiz_report *r)
+{
+  size_t nf = r ? (r->n_followups < 9 ? r->n_followups : 9) : 0;
+  if (nf == 1)
+    set_note(u, false, "Press 1 for \"%s\", Enter or Esc to close, PgUp/PgDn to scroll.",
+             r->followups[0].label);
+  else if (nf)
+    set_note(u, false,
+             "Press 1 to %zu for what to do next, Enter or Esc to close, PgUp/PgDn "
+             "to scroll.",
+             nf);
+  else
+    set_note(u, false, "Press Enter or Esc to close, PgUp/PgDn to scroll.");
+}
+
 static void key_report(struct ui *u, enum ui_req req, int ch)
 {
   const struct wiz_report *r = wiz_job_report(u->w);
+  set_note(u, false, NULL);
   if (req == REQ_CHAR && ch >= '1' && ch <= '9' && r && (size_t)(ch - '1') < r->n_followups) {
     char *action = xstrdup(r->followups[ch - '1'].action);
     char *label = xstrdup(r->followups[ch - '1'].label);
@@ -1403,6 +1424,8 @@ static void key_report(struct ui *u, enum ui_req req, int ch)
     }
     wiz_job_clear(u->w);
     u->mode = M_STEP; /* back on the review: fix, test again, or cancel */
+  } else if (req != REQ_PAGE_UP && req != REQ_PREV_FIELD) {
+    report_hint(u, r);
   }
 }
 
@@ -1457,6 +1480,8 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
     if (req == REQ_CANCEL) {
       wiz_cancel_action(u->w);
       set_note(u, false, "Cancelling: what was done is kept.");
+    } else if (!u->note) { /* not silently lost: say what this screen takes */
+      set_note(u, false, "%s", progress_hint);
     }
     return;
   }
@@ -1548,8 +1573,11 @@ enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_
   else if (opts->unattended && wiz_on_review(w))
     start_action(&u, NULL, NULL);
   while (!u.done) {
-    if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE)
+    if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE) {
       u.mode = M_REPORT;
+      if (u.note && strcmp(u.note, progress_hint) == 0)
+        set_note(&u, false, NULL);
+    }
     if (u.next_waiting && u.mode == M_STEP && !wiz_on_review(w))
       try_next(&u);
     drop_stale_status(&u);
