@@ -64,6 +64,14 @@ struct ui {
   int spin;
   bool done;
   enum ui_end end;
+  /* The confirmation prompt got a key it does not take: it says which keys it takes. */
+  bool confirm_hint;
+  /* The option under the cursor of the choice in focus (dialog's radiolist: Up and Down move
+   * it, Space or Enter choose it), for as long as the focus stays where it was set. */
+  struct {
+    bool set;
+    size_t field, step, focus, entry, row;
+  } opt;
   int cursor_y, cursor_x; /* where the terminal cursor goes, or -1 */
   int anchor_y; /* the row a list opens under, when a kind says (a group's member), or -1 */
 };

@@ -7,7 +7,8 @@
 
 static int rows(struct ui *u, size_t f)
 {
-  return ui_wrap(ui_field(u, f)->text, COLS - 8, NULL, 0) + 1;
+  int n = ui_wrap(ui_field(u, f)->text, COLS - 8, NULL, 0);
+  return (n < 16 ? n : 16) + 1;
 }
 
 static void draw(struct ui *u, size_t f, int y, bool focus)
@@ -15,7 +16,7 @@ static void draw(struct ui *u, size_t f, int y, bool focus)
   (void)focus;
   const struct wiz_field *fd = ui_field(u, f);
   char *lines[16];
-  int m = ui_wrap(fd->text, COLS - 8, lines, 16);
+  int m = ui_wrap_fit(fd->text, COLS - 8, lines, 16);
   bool warn = fd->style && strcmp(fd->style, "warning") == 0;
   for (int k = 0; k < m && k < 16; k++) {
     if (y + k >= 3 && y + k <= LINES - 4) {

@@ -1,5 +1,6 @@
 /* The terminal: start and end, colours, glyphs, signals, the event wait, the test mode. */
 #include "ui/ui_term.h"
+#include "ui/ui_keys.h"
 #include "util/xalloc.h"
 #include "wizard/wiz_host.h"
 
@@ -351,8 +352,8 @@ int ui_put(struct ui_term *t, int y, int x, int width, const char *s, enum ui_el
   /* Text that does not fit ends with an ellipsis, so a cut name is never mistaken for a
    * whole one (one-column calls draw glyphs: nothing to mark there). */
   bool cut = width > 1 && ui_width(s) > width;
-  if (cut)
-    width--;
+  int mark = !cut ? 0 : t->utf8 || width < 6 ? 1 : 3; /* "…", or "..." in ASCII */
+  width -= mark;
   attrset(t->attrs[e]);
   move(y, x);
   mbstate_t st;
@@ -384,13 +385,11 @@ int ui_put(struct ui_term *t, int y, int x, int width, const char *s, enum ui_el
     p += n;
     left -= n;
   }
-  if (cut) {
-    if (t->utf8)
-      addnwstr(L"\u2026", 1);
-    else
-      addch('~');
-    used++;
-  }
+  if (cut && t->utf8)
+    addnwstr(L"\u2026", 1);
+  for (int k = 0; cut && !t->utf8 && k < mark; k++)
+    addch('.');
+  used += mark;
   attrset(A_NORMAL);
   return used;
 }
@@ -456,6 +455,60 @@ static size_t fit_bytes(const char *s, size_t len, int width)
   return at < len && slash ? slash : at;
 }
 
+/* Whether `w` (n bytes) is a word of ASCII symbols only: no letter and no digit. */
+static bool symbols_only(const char *w, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)w[i];
+    if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+      return false;
+  }
+  return n > 0;
+}
+
+/* A line of several words from `p` ends at `stop`. When all that is left after it is one
+ * word of symbols (the "/" ending "must not contain - < > ... ? /"), a line of its own
+ * would read as a stray mark: the line's last word goes down with it. */
+static const char *keep_with_last(const char *p, const char *stop)
+{
+  const char *rest = stop;
+  while (*rest == ' ')
+    rest++;
+  size_t n = strcspn(rest, " ");
+  const char *after = rest + n;
+  while (*after == ' ')
+    after++;
+  if (!*rest || *after || n > 3 || !symbols_only(rest, n))
+    return stop;
+  const char *last = stop;
+  while (last > p && last[-1] != ' ')
+    last--;
+  while (last > p && last[-1] == ' ')
+    last--;
+  return last > p ? last : stop;
+}
+
+int ui_wrap_fit(const char *s, int width, char **out, int max)
+{
+  if (max <= 0)
+    return 0;
+  int n = ui_wrap(s, width, out, max);
+  if (n <= max)
+    return n;
+  /* The rest from where the last line starts, found by skipping the lines before it. */
+  const char *p = s;
+  for (int i = 0; i < max - 1; i++) {
+    while (*p == ' ')
+      p++;
+    p += strlen(out[i]);
+  }
+  while (*p == ' ')
+    p++;
+  free(out[max - 1]);
+  out[max - 1] = xstrdup(p);
+  return max;
+}
+
 int ui_wrap(const char *s, int width, char **out, int max)
 {
   int lines = 0;
@@ -494,6 +547,8 @@ int ui_wrap(const char *s, int width, char **out, int max)
       if (ui_width(word) > width)
         stop = p + fit_bytes(p, first, width);
       free(word);
+    } else {
+      stop = keep_with_last(p, stop);
     }
     if (out && lines < max) {
       char *line = xstrndup(p, (size_t)(stop - p));
@@ -719,6 +774,64 @@ static bool terminal_gone(void)
   return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
+/* An Esc that curses did not make a key of. Alone it is the Esc key. Followed at once by
+ * more characters it starts a sequence the terminal description does not know: its
+ * characters must not reach a field as typing (F10 under TERM=vt100 in tmux typed "[21~"
+ * into the name), so a common one becomes its key and any other is read to its end and
+ * dropped. Only ESC [ and ESC O start one; any other key right after an Esc is its own. The rest of
+ * a sequence comes in the same write as its Esc; the short wait only covers one split by the
+ * network. */
+static struct ui_event after_escape(void)
+{
+  struct ui_event ev = { UI_EV_KEY, 27, false };
+  int seq[16];
+  size_t n = 0;
+  wint_t wc;
+  int rc = get_wch(&wc);
+  if (rc == ERR)
+    return ev;
+  if (rc == KEY_CODE_YES) { /* a key of its own, typed right after: the next event */
+    ungetch((int)wc);
+    return ev;
+  }
+  int key = 0;
+  seq[n++] = (int)wc;
+  enum ui_seq what = ui_key_sequence(seq, n, &key);
+  if (what == UI_SEQ_NONE) {
+    unget_wch((wchar_t)wc); /* Esc, then another key typed quickly (Ctrl-X): both count */
+    return ev;
+  }
+  int delay = get_escdelay();
+  timeout(delay >= 10 && delay <= 1000 ? delay : 100);
+  while (what == UI_SEQ_MORE && n < 16) {
+    rc = get_wch(&wc);
+    if (rc == KEY_CODE_YES)
+      ungetch((int)wc); /* a key of its own: the sequence before it is cut short */
+    if (rc != OK)
+      break; /* cut short: what came is dropped all the same */
+    seq[n++] = (int)wc;
+    what = ui_key_sequence(seq, n, &key);
+  }
+  nodelay(stdscr, TRUE);
+  if (what == UI_SEQ_KEY) {
+    ev.key = key;
+    ev.is_code = true;
+  } else {
+    ev.kind = UI_EV_NONE;
+  }
+  return ev;
+}
+
+static struct ui_event key_event(int rc, wint_t wc)
+{
+  struct ui_event ev = { UI_EV_KEY, (int)wc, rc == KEY_CODE_YES };
+  if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
+    ev.kind = UI_EV_RESIZE;
+  else if (rc != KEY_CODE_YES && wc == 27)
+    ev = after_escape();
+  return ev;
+}
+
 struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeout_ms)
 {
   struct ui_event ev = { UI_EV_NONE, 0, false };
@@ -732,12 +845,8 @@ struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeo
   }
   wint_t wc;
   int rc = get_wch(&wc);
-  if (rc != ERR) {
-    ev.kind = rc == KEY_CODE_YES && wc == KEY_RESIZE ? UI_EV_RESIZE : UI_EV_KEY;
-    ev.key = (int)wc;
-    ev.is_code = rc == KEY_CODE_YES;
-    return ev;
-  }
+  if (rc != ERR)
+    return key_event(rc, wc);
   int fds[2] = { STDIN_FILENO, sig_pipe[0] };
   if (host && host->ops && host->ops->wait)
     host->ops->wait(host->ctx, fds, 2, timeout_ms);
@@ -747,9 +856,7 @@ struct ui_event ui_term_next(struct ui_term *t, struct wiz_host *host, int timeo
     return ev;
   rc = get_wch(&wc);
   if (rc != ERR) {
-    ev.kind = rc == KEY_CODE_YES && wc == KEY_RESIZE ? UI_EV_RESIZE : UI_EV_KEY;
-    ev.key = (int)wc;
-    ev.is_code = rc == KEY_CODE_YES;
+    ev = key_event(rc, wc);
   } else if (terminal_gone()) {
     ev.kind = UI_EV_HUP; /* as SIGHUP: the answers are saved as a draft, then synwiz ends */
   }

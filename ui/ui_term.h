@@ -132,7 +132,13 @@ void ui_box(struct ui_term *t, int y, int x, int h, int w, enum ui_elem e);
 /** Columns `s` takes on screen. */
 int ui_width(const char *s);
 /** Word-wrap `s` into lines of at most `width` columns: returns the number of lines and, if
- * `out` is not NULL, fresh strings for each (at most max). */
+ * `out` is not NULL, fresh strings for each (at most max). A word of symbols alone (the "/"
+ * ending a list of characters) never ends up alone on the last line: the word before it
+ * goes down with it. */
 int ui_wrap(const char *s, int width, char **out, int max);
+/** As ui_wrap, for a place with room for `max` lines: at most `max` fresh lines in `out`
+ * (returns how many); when the text needs more, the last one holds all the rest, so that
+ * ui_put ends it with an ellipsis instead of text going missing unmarked. */
+int ui_wrap_fit(const char *s, int width, char **out, int max);
 
 #endif

@@ -302,7 +302,7 @@ static void block_message(struct ui *u, struct block *b)
     free(line);
     line = xstrdup(text);
   }
-  b->n_msg = ui_wrap(line, value_w(), b->msg, 4);
+  b->n_msg = ui_wrap_fit(line, value_w(), b->msg, 4);
   if (b->n_msg > 4)
     b->n_msg = 4;
   free(line);
@@ -316,7 +316,7 @@ static size_t layout(struct ui *u, struct block *blocks, size_t max, int *out_to
   int y = 0;
   *n_help = 0;
   if (s->help) {
-    *n_help = ui_wrap(s->help, COLS - 4, help_lines, 4);
+    *n_help = ui_wrap_fit(s->help, COLS - 4, help_lines, 4);
     if (*n_help > 4)
       *n_help = 4;
     y += *n_help + 1;
@@ -369,6 +369,60 @@ const char *ui_spinner(struct ui *u)
   return spinner(u);
 }
 
+/* A step's part of the rail: "[2 Azure ML]" for the current one, "3 Authentication" (its
+ * name in at most `k` columns) for the others, only its number when k is 0. */
+static char *rail_part(struct ui *u, size_t i, int k, int *width)
+{
+  const char *title = wiz_step_title(u->w, i);
+  char *part = i == wiz_step(u->w) ? xasprintf("[%zu %s]", i + 1, title)
+               : k > 0             ? xasprintf("%zu %s", i + 1, title)
+                                   : xasprintf("%zu", i + 1);
+  *width = ui_width(part);
+  if (i != wiz_step(u->w) && k > 0 && ui_width(title) > k)
+    *width -= ui_width(title) - k; /* ui_put cuts it there, with an ellipsis */
+  return part;
+}
+
+/* The step rail: every step's name when they fit; else the current step's whole and the
+ * others' cut to the widest that fits (each cut one ending with an ellipsis); else numbers.
+ * An action on a saved thing has no steps to show. */
+static void draw_rail(struct ui *u)
+{
+  struct ui_term *t = u->t;
+  size_t n = u->o->action ? 0 : wiz_step_count(u->w);
+  ui_fill(t, 1, 0, COLS, UI_NORMAL);
+  if (n == 0)
+    return;
+  int sep = 2 + ui_width(ui_glyph(t, UI_G_RAIL_SEP)), longest = 0;
+  for (size_t i = 0; i < n; i++) {
+    int w = ui_width(wiz_step_title(u->w, i));
+    longest = w > longest ? w : longest;
+  }
+  /* Every name whole, else cut to k columns; below 6 a cut name says nothing: numbers. */
+  int k = longest;
+  for (; k > 0; k = k > 6 ? k - 1 : 0) {
+    int total = 1 + sep * (int)(n - 1), w = 0;
+    for (size_t i = 0; i < n; i++) {
+      free(rail_part(u, i, k, &w));
+      total += w;
+    }
+    if (total + 1 <= COLS)
+      break;
+  }
+  char *sep_text = xasprintf(" %s ", ui_glyph(t, UI_G_RAIL_SEP));
+  int x = 1;
+  for (size_t i = 0; i < n && x < COLS; i++) {
+    if (i)
+      x += ui_put(t, 1, x, COLS - x, sep_text, UI_RAIL);
+    int w = 0;
+    char *part = rail_part(u, i, k, &w);
+    bool cur = i == wiz_step(u->w);
+    x += ui_put(t, 1, x, w < COLS - x ? w : COLS - x, part, cur ? UI_RAIL_CURRENT : UI_RAIL);
+    free(part);
+  }
+  free(sep_text);
+}
+
 /* The title bar: what is on screen at the left, then the cloud and the step at the right as
  * far as they fit (the title wins: "editing sales_lake" matters more than "Sandbox"). */
 static void draw_frame(struct ui *u, const char *cloud, const char *step)
@@ -398,40 +452,7 @@ static void draw_frame(struct ui *u, const char *cloud, const char *step)
     ui_put(t, 0, COLS - right_w - 1, right_w, right, UI_TITLE);
   free(title);
   free(right);
-  /* The step rail: the current step marked; others shortened to numbers if it is too long.
-   * An action on a saved thing has no steps to show. */
-  size_t n = u->o->action ? 0 : wiz_step_count(u->w), cur = wiz_step(u->w);
-  if (n == 0)
-    ui_fill(t, 1, 0, COLS, UI_NORMAL);
-  for (int pass = 0; pass < 2; pass++) {
-    struct strbuf sb;
-    strbuf_init(&sb, 0);
-    for (size_t i = 0; i < n; i++) {
-      if (i)
-        strbuf_printf(&sb, " %s ", ui_glyph(t, UI_G_RAIL_SEP));
-      if (pass == 0 || i == cur)
-        strbuf_printf(&sb, "%zu %s", i + 1, wiz_step_title(u->w, i));
-      else
-        strbuf_printf(&sb, "%zu", i + 1);
-    }
-    if (ui_width(sb.buf) + 2 <= COLS || pass == 1) {
-      ui_fill(t, 1, 0, COLS, UI_NORMAL);
-      int x = 1;
-      for (size_t i = 0; i < n; i++) {
-        if (i)
-          x += ui_put(t, 1, x, COLS - x, " > ", UI_RAIL);
-        char *part = pass == 0 || i == cur ? xasprintf("%zu %s", i + 1, wiz_step_title(u->w, i))
-                                           : xasprintf("%zu", i + 1);
-        char *shown = i == cur ? xasprintf("[%s]", part) : xstrdup(part);
-        x += ui_put(t, 1, x, COLS - x, shown, i == cur ? UI_RAIL_CURRENT : UI_RAIL);
-        free(part);
-        free(shown);
-      }
-      strbuf_done(&sb);
-      break;
-    }
-    strbuf_done(&sb);
-  }
+  draw_rail(u);
   ui_hline(t, 2, 0, COLS, UI_LINE);
   ui_hline(t, LINES - 3, 0, COLS, UI_LINE);
 }
@@ -452,13 +473,45 @@ static void draw_keybar(struct ui *u, const char *const *items, size_t n)
   }
 }
 
+/* The status line. A note too long for it takes the rule's row above as well, broken
+ * first where it has a newline: what a user must type (the `synwiz resume NAME` hint) is
+ * never cut. */
 static void draw_status(struct ui *u)
 {
   ui_fill(u->t, LINES - 2, 0, COLS, UI_NORMAL);
-  if (u->note)
-    ui_put(u->t, LINES - 2, 1, COLS - 2, u->note, u->note_error ? UI_ERROR : UI_INFO);
-  else if (*wiz_status(u->w))
-    ui_put(u->t, LINES - 2, 1, COLS - 2, wiz_status(u->w), UI_ERROR);
+  const char *text = u->note ? u->note : wiz_status(u->w);
+  enum ui_elem e = u->note && !u->note_error ? UI_INFO : UI_ERROR;
+  if (!*text)
+    return;
+  int w = COLS - 2;
+  char *flat = xstrdup(text);
+  for (char *c = flat; *c; c++) {
+    if (*c == '\n')
+      *c = ' ';
+  }
+  if (ui_width(flat) <= w) {
+    ui_put(u->t, LINES - 2, 1, w, flat, e);
+    free(flat);
+    return;
+  }
+  free(flat);
+  char *lines[2];
+  int n = 0;
+  const char *nl = strchr(text, '\n');
+  if (nl) {
+    char *head = xstrndup(text, (size_t)(nl - text));
+    n = ui_wrap_fit(head, w, lines, 1);
+    free(head);
+    n += ui_wrap_fit(nl + 1, w, lines + n, 2 - n);
+  } else {
+    n = ui_wrap_fit(text, w, lines, 2);
+  }
+  for (int k = 0; k < n; k++) {
+    int y = LINES - 1 - n + k;
+    ui_fill(u->t, y, 0, COLS, UI_NORMAL);
+    ui_put(u->t, y, 1, w, lines[k], e);
+    free(lines[k]);
+  }
 }
 
 void ui_text_draw(struct ui *u, size_t f, int y, bool focus, bool masked)
@@ -593,7 +646,7 @@ static void draw_list(struct ui *u, int anchor_y)
     const char *err = wiz_load_error(u->w, f, u->list_src, &hint);
     char *l = xasprintf("%s Could not load the list: %s", ui_glyph(t, UI_G_ERROR), err);
     char *lines[6];
-    int n = ui_wrap(l, w - 4, lines, 6);
+    int n = ui_wrap_fit(l, w - 4, lines, 6);
     for (int i = 0; i < n && i < 6; i++) {
       ui_put(t, row + 1 + i, x + 2, w - 4, lines[i], UI_ERROR);
       free(lines[i]);
@@ -624,7 +677,7 @@ static void draw_list(struct ui *u, int anchor_y)
     item_line(u, it, &sb);
     if (ui_width(sb.buf) > w - 4) {
       char *lines[3];
-      int nl = ui_wrap(sb.buf, w - 4, lines, 3);
+      int nl = ui_wrap_fit(sb.buf, w - 4, lines, 3);
       if (nl > 3)
         nl = 3;
       avail -= nl + 1;
@@ -665,24 +718,30 @@ static void draw_newname(struct ui *u, int anchor_y)
   struct ui_term *t = u->t;
   const struct wiz_field *fd = FLD(u, u->list_field);
   int x = value_x() - 2, w = value_w() + 4, y = anchor_y + 1;
-  if (y + 6 > LINES - 3)
-    y = LINES - 3 - 6;
-  ui_box(t, y, x, 6, w, UI_BOX);
+  char *name = from_wide(u->newname);
+  const char *msg = NULL;
+  if (!*name || !fd->create_rule || wiz_rule_check(fd->create_rule, name, &msg) != WIZ_CHECK_ERROR)
+    msg = u->newname_msg;
+  /* The rule's message wrapped in the box, which grows for it: a cut rule cannot be read. */
+  char *lines[4];
+  int n = msg ? ui_wrap_fit(msg, w - 4, lines, 4) : 0;
+  int h = 6 + (n > 1 ? n - 1 : 0);
+  if (y + h > LINES - 3)
+    y = LINES - 3 - h;
+  ui_box(t, y, x, h, w, UI_BOX);
   char *title = xasprintf(" %s ", fd->create_label);
   ui_put(t, y, x + 2, w - 4, title, UI_BOX);
   free(title);
-  char *name = from_wide(u->newname);
   ui_put(t, y + 1, x + 2, w - 4, "Name:", UI_BOX);
   ui_fill(t, y + 2, x + 2, w - 4, UI_FIELD_FOCUS);
   ui_put(t, y + 2, x + 3, w - 6, name, UI_FIELD_FOCUS);
   u->cursor_y = y + 2;
   u->cursor_x = x + 3 + ui_width(name);
-  const char *msg = NULL;
-  if (*name && fd->create_rule && wiz_rule_check(fd->create_rule, name, &msg) == WIZ_CHECK_ERROR)
-    ui_put(t, y + 3, x + 2, w - 4, msg, UI_ERROR);
-  else if (u->newname_msg)
-    ui_put(t, y + 3, x + 2, w - 4, u->newname_msg, UI_ERROR);
-  ui_put(t, y + 4, x + 2, w - 4, "Enter: use this name   Esc: back to the list", UI_BOX);
+  for (int k = 0; k < n; k++) {
+    ui_put(t, y + 3 + k, x + 2, w - 4, lines[k], UI_ERROR);
+    free(lines[k]);
+  }
+  ui_put(t, y + h - 2, x + 2, w - 4, "Enter: use this name   Esc: back to the list", UI_BOX);
   free(name);
 }
 
@@ -706,15 +765,15 @@ static void draw_help(struct ui *u)
   free(tt);
   int row = y + 1;
   char *lines[12];
-  int n = ui_wrap(text ? text : "No help for this field.", w - 4, lines, 12);
+  int n = ui_wrap_fit(text ? text : "No help for this field.", w - 4, lines, 12);
   for (int i = 0; i < n && i < 12; i++) {
     ui_put(t, row++, x + 2, w - 4, lines[i], UI_BOX);
     free(lines[i]);
   }
   row++;
-  static const enum ui_req shown[] = { REQ_NEXT_STEP, REQ_PREV_STEP,  REQ_SAVE_DRAFT,
-                                       REQ_CANCEL,    REQ_NEXT_FIELD, REQ_ENTER,
-                                       REQ_REVEAL,    REQ_RETRY,      REQ_ALL };
+  static const enum ui_req shown[] = { REQ_NEXT_STEP,  REQ_PREV_STEP, REQ_SAVE_DRAFT, REQ_CANCEL,
+                                       REQ_NEXT_FIELD, REQ_ENTER,     REQ_REVEAL,     REQ_RETRY,
+                                       REQ_ALL,        REQ_KILL,      REQ_CLOSE };
   for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]) && row < y + h - 2; i++) {
     char *l = xasprintf("%-20s %s", ui_req_keys(shown[i]), ui_req_help(shown[i]));
     ui_put(t, row++, x + 2, w - 4, l, UI_BOX);
@@ -729,7 +788,7 @@ static void draw_review(struct ui *u)
   int row = 3 - u->scroll, bottom = LINES - 4;
   if (u->form->review_help) {
     char *lines[3];
-    int n = ui_wrap(u->form->review_help, COLS - 4, lines, 3);
+    int n = ui_wrap_fit(u->form->review_help, COLS - 4, lines, 3);
     for (int i = 0; i < n && i < 3; i++) {
       if (row >= 3 && row <= bottom)
         ui_put(t, row, 2, COLS - 4, lines[i], UI_INFO);
@@ -755,7 +814,7 @@ static void draw_review(struct ui *u)
       enum wiz_check c = wiz_check(u->w, f, &msg, NULL);
       /* A long label wraps in its column (the review is where every answer is read). */
       char *labels[3];
-      int nl = ui_wrap(label_of(fd), value_x() - 6, labels, 3);
+      int nl = ui_wrap_fit(label_of(fd), value_x() - 6, labels, 3);
       if (nl > 3)
         nl = 3;
       if (row >= 3 && row <= bottom) {
@@ -816,7 +875,7 @@ static void draw_progress(struct ui *u)
     /* The status may be long (a countdown with its limit): wrapped, never cut. */
     ui_put(t, y, 4, 2, spinner(u), UI_INFO);
     char *lines[4];
-    int n = ui_wrap(p->status ? p->status : "Working...", COLS - 11, lines, 4);
+    int n = ui_wrap_fit(p->status ? p->status : "Working...", COLS - 11, lines, 4);
     for (int k = 0; k < n && k < 4; k++) {
       ui_put(t, y + k, 7, COLS - 11, lines[k], UI_INFO);
       free(lines[k]);
@@ -833,7 +892,7 @@ static void report_text(struct ui *u, int *row, int x, const char *text, enum ui
   if (width < 10)
     width = 10;
   char *lines[24];
-  int n = ui_wrap(text, width, lines, 24);
+  int n = ui_wrap_fit(text, width, lines, 24);
   for (int k = 0; k < n && k < 24; k++) {
     if (*row >= 3 && *row <= bottom)
       ui_put(u->t, *row, x, width, lines[k], e);
@@ -998,6 +1057,28 @@ static void draw_step(struct ui *u)
     draw_newname(u, anchor_y);
 }
 
+static bool drafts_offered(const struct ui *u)
+{
+  return u->o->save_draft != NULL;
+}
+
+/* The cancel question: its own keys in the footer (over whatever screen it was asked on),
+ * and, after a key it does not take, which keys it takes. */
+static void draw_confirm(struct ui *u)
+{
+  static const char *const with_draft[] = { "y",     "Yes, cancel", "d", "Save draft and quit",
+                                            "n/Esc", "No, go on" };
+  static const char *const without[] = { "y", "Yes, cancel", "n/Esc", "No, go on" };
+  bool drafts = drafts_offered(u);
+  draw_keybar(u, drafts ? with_draft : without, drafts ? 3 : 2);
+  if (!u->confirm_hint)
+    set_note(u, true, "Cancel the wizard? Answers not saved in a draft are lost.");
+  else if (drafts)
+    set_note(u, true, "Press y to cancel, d to save a draft and quit, n or Esc to go on.");
+  else
+    set_note(u, true, "Press y to cancel, n or Esc to go on.");
+}
+
 static void draw(struct ui *u)
 {
   u->cursor_y = u->cursor_x = -1;
@@ -1019,8 +1100,6 @@ static void draw(struct ui *u)
   static const char *const keys_list[] = { "Enter", "Choose", "Esc/Tab", "Leave",
                                            "F5/^R", "Retry",  "type",    "to filter" };
   static const char *const keys_progress[] = { "F9/^X", "Cancel" };
-  static const char *const keys_confirm[] = { "y", "Yes, cancel", "d", "Save draft and quit",
-                                              "n", "No" };
   if (m == M_PROGRESS) {
     draw_progress(u);
     draw_keybar(u, keys_progress, 1);
@@ -1054,15 +1133,13 @@ static void draw(struct ui *u)
       draw_keybar(u, lops->list_keys, lops->n_list_keys);
     else if (m == M_LIST || m == M_NEWNAME)
       draw_keybar(u, keys_list, 4);
-    else if (m == M_CONFIRM)
-      draw_keybar(u, keys_confirm, 3);
     else
       draw_keybar(u, keys_step, 5);
   }
   if (u->mode == M_HELP)
     draw_help(u);
   if (u->mode == M_CONFIRM)
-    set_note(u, true, "Cancel the wizard? Answers not saved in a draft are lost.");
+    draw_confirm(u);
   draw_status(u);
   if (u->cursor_y >= 0 && (u->mode == M_STEP || u->mode == M_LIST || u->mode == M_NEWNAME)) {
     move(u->cursor_y, u->cursor_x);
@@ -1089,7 +1166,8 @@ static bool save_draft(struct ui *u)
   }
   free(u->o->draft_name);
   u->o->draft_name = name;
-  set_note(u, false, "Draft saved as %s (no secrets). Resume with: synwiz resume %s", name, name);
+  /* The command on a line of its own when the note does not fit on one (never cut). */
+  set_note(u, false, "Draft saved as %s (no secrets).\nResume with: synwiz resume %s", name, name);
   return true;
 }
 
@@ -1117,6 +1195,27 @@ static void try_next(struct ui *u)
     if (wiz_on_review(u->w) && u->o->unattended)
       start_action(u, NULL, NULL);
   }
+}
+
+/* The status line says why Next was refused ("Subscription: Required."). Once that is no
+ * longer what is wrong with the step (the field was filled in, the step left), it goes:
+ * a refusal left standing over a right answer sends the user looking for a problem. */
+static void drop_stale_status(struct ui *u)
+{
+  const char *status = wiz_status(u->w);
+  if (!*status)
+    return;
+  size_t bad = 0;
+  if (wiz_on_review(u->w) || wiz_step_valid(u->w, wiz_step(u->w), &bad)) {
+    wiz_set_status(u->w, NULL);
+    return;
+  }
+  const char *msg = NULL;
+  wiz_check(u->w, bad, &msg, NULL);
+  char *now = xasprintf("%s: %s", label_of(FLD(u, bad)), msg ? msg : "invalid");
+  if (strcmp(now, status) != 0)
+    wiz_set_status(u->w, NULL);
+  free(now);
 }
 
 static void next_step(struct ui *u)
@@ -1181,6 +1280,11 @@ void ui_list_key(struct ui *u, enum ui_req req, int ch)
       u->sel = u->top = 0;
     }
     break;
+  case REQ_KILL: /* Ctrl-U clears every text box, the filter too */
+    u->filter_len = 0;
+    u->filter[0] = L'\0';
+    u->sel = u->top = 0;
+    break;
   case REQ_RETRY:
     wiz_retry(u->w, f);
     break;
@@ -1199,6 +1303,10 @@ static void key_newname(struct ui *u, enum ui_req req, int ch)
     u->newname_msg = NULL;
   } else if (req == REQ_BACKSPACE && u->newname_len) {
     u->newname[--u->newname_len] = L'\0';
+  } else if (req == REQ_KILL) {
+    u->newname_len = 0;
+    u->newname[0] = L'\0';
+    u->newname_msg = NULL;
   } else if (req == REQ_ENTER) {
     char *name = from_wide(u->newname);
     const char *msg = NULL;
@@ -1217,6 +1325,11 @@ static void key_step(struct ui *u, enum ui_req req, int ch)
   size_t f = wiz_focus(u->w);
   const struct wiz_field *fd = f < u->form->n_fields ? FLD(u, f) : NULL;
   set_note(u, false, NULL);
+  /* Down and Up are the field's own first (a choice moves over its options), then move the
+   * focus; Tab and Shift-Tab always move the focus. */
+  bool arrow = (req == REQ_NEXT_FIELD && ch != '\t') || (req == REQ_PREV_FIELD && ch != KEY_BTAB);
+  if (arrow && fd && ui_kind_ops(fd)->key && ui_kind_ops(fd)->key(u, f, req, ch))
+    return;
   if (req == REQ_NEXT_FIELD) {
     if (!wiz_move_focus(u->w, +1) && ch == '\t')
       wiz_touch(u->w, f);
@@ -1259,9 +1372,30 @@ static void key_review(struct ui *u, enum ui_req req, int ch)
   }
 }
 
+/* What the progress screen says after a key it does not take; it goes with the progress. */
+static const char progress_hint[] = "Working: F9 or Ctrl-X cancels (what was done is kept).";
+
+/* A key the report does not take: say which it takes (a report with follow-ups is also the
+ * question "remove it?" of the home screen's Remove, so a key there must not vanish). */
+static void report_hint(struct ui *u, const struct wiz_report *r)
+{
+  size_t nf = r ? (r->n_followups < 9 ? r->n_followups : 9) : 0;
+  if (nf == 1)
+    set_note(u, false, "Press 1 for \"%s\", Enter or Esc to close, PgUp/PgDn to scroll.",
+             r->followups[0].label);
+  else if (nf)
+    set_note(u, false,
+             "Press 1 to %zu for what to do next, Enter or Esc to close, PgUp/PgDn "
+             "to scroll.",
+             nf);
+  else
+    set_note(u, false, "Press Enter or Esc to close, PgUp/PgDn to scroll.");
+}
+
 static void key_report(struct ui *u, enum ui_req req, int ch)
 {
   const struct wiz_report *r = wiz_job_report(u->w);
+  set_note(u, false, NULL);
   if (req == REQ_CHAR && ch >= '1' && ch <= '9' && r && (size_t)(ch - '1') < r->n_followups) {
     char *action = xstrdup(r->followups[ch - '1'].action);
     char *label = xstrdup(r->followups[ch - '1'].label);
@@ -1290,6 +1424,35 @@ static void key_report(struct ui *u, enum ui_req req, int ch)
     }
     wiz_job_clear(u->w);
     u->mode = M_STEP; /* back on the review: fix, test again, or cancel */
+  } else if (req != REQ_PAGE_UP && req != REQ_PREV_FIELD) {
+    report_hint(u, r);
+  }
+}
+
+/* The question before cancelling (F9, Ctrl-X, Ctrl-C, or Esc on a step). */
+static void ask_cancel(struct ui *u)
+{
+  u->mode = M_CONFIRM;
+  u->confirm_hint = false;
+}
+
+static void key_confirm(struct ui *u, enum ui_req req, int ch)
+{
+  if (ch == 'y' || ch == 'Y' || req == REQ_CANCEL) {
+    u->done = true;
+    u->end = UI_END_CANCELLED;
+  } else if ((ch == 'd' || ch == 'D') && drafts_offered(u)) {
+    if (save_draft(u)) {
+      u->done = true;
+      u->end = UI_END_CANCELLED;
+    } else {
+      u->mode = M_STEP;
+    }
+  } else if (ch == 'n' || ch == 'N' || req == REQ_CLOSE) {
+    u->mode = M_STEP;
+    set_note(u, false, NULL);
+  } else {
+    u->confirm_hint = true; /* not silently lost: the prompt says what it takes */
   }
 }
 
@@ -1301,24 +1464,11 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
   if (COLS < MIN_COLS || LINES < MIN_ROWS) {
     /* Too small: only Cancel works, so nothing changes behind the message. */
     if (req == REQ_CANCEL)
-      u->mode = M_CONFIRM;
+      ask_cancel(u);
     return;
   }
   if (u->mode == M_CONFIRM) {
-    if (ch == 'y' || ch == 'Y' || req == REQ_CANCEL) {
-      u->done = true;
-      u->end = UI_END_CANCELLED;
-    } else if (ch == 'd' || ch == 'D') {
-      if (save_draft(u)) {
-        u->done = true;
-        u->end = UI_END_CANCELLED;
-      } else {
-        u->mode = M_STEP;
-      }
-    } else if (ch == 'n' || ch == 'N' || req == REQ_CLOSE) {
-      u->mode = M_STEP;
-      set_note(u, false, NULL);
-    }
+    key_confirm(u, req, ch);
     return;
   }
   if (u->mode == M_HELP) {
@@ -1330,6 +1480,8 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
     if (req == REQ_CANCEL) {
       wiz_cancel_action(u->w);
       set_note(u, false, "Cancelling: what was done is kept.");
+    } else if (!u->note) { /* not silently lost: say what this screen takes */
+      set_note(u, false, "%s", progress_hint);
     }
     return;
   }
@@ -1343,8 +1495,16 @@ static void handle_key(struct ui *u, const struct ui_event *ev)
     u->mode = M_HELP;
     return;
   case REQ_CANCEL:
-    u->mode = M_CONFIRM;
+    ask_cancel(u);
     return;
+  case REQ_CLOSE:
+    /* Esc leaves what is open (a list, a prompt: below); on a step or the review there is
+     * nothing open but the wizard, so it asks to cancel, as dialog's Esc does. */
+    if (u->mode == M_STEP) {
+      ask_cancel(u);
+      return;
+    }
+    break;
   case REQ_SAVE_DRAFT:
     save_draft(u);
     return;
@@ -1413,10 +1573,14 @@ enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_
   else if (opts->unattended && wiz_on_review(w))
     start_action(&u, NULL, NULL);
   while (!u.done) {
-    if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE)
+    if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE) {
       u.mode = M_REPORT;
+      if (u.note && strcmp(u.note, progress_hint) == 0)
+        set_note(&u, false, NULL);
+    }
     if (u.next_waiting && u.mode == M_STEP && !wiz_on_review(w))
       try_next(&u);
+    drop_stale_status(&u);
     draw(&u);
     struct ui_event ev = ui_term_next(t, wiz_get_host(w), animating(&u) ? 150 : -1);
     switch (ev.kind) {

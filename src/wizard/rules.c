@@ -30,6 +30,27 @@ static bool is_lower_alnum(int c)
   return (c >= 'a' && c <= 'z') || is_digit(c);
 }
 
+/* A byte of a UTF-8 character beyond ASCII: "é" in "Café" is a letter to the person typing
+ * it, so the rule's "only letters" reads as wrong; these say that only ASCII letters are
+ * meant. */
+static bool is_non_ascii(int c)
+{
+  return c >= 0x80;
+}
+
+static const char non_ascii_identifier[] =
+    "Only ASCII letters (A-Z, a-z), digits and underscores (_) are allowed, not accented or "
+    "other non-ASCII characters.";
+static const char non_ascii_alnum[] = "Only ASCII letters (A-Z, a-z) and digits are allowed, not "
+                                      "accented or other non-ASCII characters.";
+static const char non_ascii_first[] =
+    "Must start with an ASCII letter (A-Z, a-z), not an accented or other non-ASCII character.";
+static const char non_ascii_lower_hyphen[] =
+    "Only lower-case ASCII letters (a-z), digits and hyphens are allowed, not accented or other "
+    "non-ASCII characters.";
+static const char non_ascii_lower[] = "Only lower-case ASCII letters (a-z) and digits are allowed, "
+                                      "not accented or other non-ASCII characters.";
+
 /* Checks the length limits of a rule; true when within them. */
 static bool length_ok(const struct wiz_rule *r, const char *v)
 {
@@ -57,22 +78,33 @@ static enum wiz_check check_agree(const struct wiz_rule *r, const char *v, const
   return v && strcmp(v, "true") == 0 ? WIZ_CHECK_OK : fail(r->message, m);
 }
 
-/* ^[A-Za-z][A-Za-z0-9_]*$ with a length limit: CI display names and table names. */
-static enum wiz_check check_identifier(const struct wiz_rule *r, const char *v, const char **m)
+/* ^[A-Za-z][A-Za-z0-9_]*$ with a length limit (a non-ASCII letter said as such). */
+static enum wiz_check check_word(const struct wiz_rule *r, const char *v, const char **m,
+                                 const char *non_ascii)
 {
+  if (is_non_ascii((unsigned char)v[0]))
+    return fail(non_ascii_first, m);
   if (!is_alpha((unsigned char)v[0]))
     return fail(r->message, m);
   for (const char *p = v; *p; p++) {
+    if (is_non_ascii((unsigned char)*p))
+      return fail(non_ascii, m);
     if (!is_alpha((unsigned char)*p) && !is_digit((unsigned char)*p) && *p != '_')
       return fail(r->message, m);
   }
   return length_ok(r, v) ? WIZ_CHECK_OK : fail(r->length_message, m);
 }
 
+/* CI display names and table names. */
+static enum wiz_check check_identifier(const struct wiz_rule *r, const char *v, const char **m)
+{
+  return check_word(r, v, m, non_ascii_identifier);
+}
+
 /* ^[A-Za-z][A-Za-z0-9]{0,23}$ blocks; an '_' (which Spark accepts and SyMS does not) warns. */
 static enum wiz_check check_lake_db(const struct wiz_rule *r, const char *v, const char **m)
 {
-  enum wiz_check rc = check_identifier(r, v, m);
+  enum wiz_check rc = check_word(r, v, m, non_ascii_alnum);
   if (rc != WIZ_CHECK_OK)
     return rc;
   if (strchr(v, '_')) {
@@ -86,6 +118,8 @@ static enum wiz_check check_lake_db(const struct wiz_rule *r, const char *v, con
 static enum wiz_check check_artifact(const struct wiz_rule *r, const char *v, const char **m,
                                      const char *forbidden)
 {
+  if (is_non_ascii((unsigned char)v[0]))
+    return fail(non_ascii_first, m); /* later ones are allowed: only the first must be A-Z */
   if (!is_alpha((unsigned char)v[0]))
     return fail(r->message, m);
   for (const char *p = v; *p; p++) {
@@ -116,6 +150,8 @@ static enum wiz_check check_workspace(const struct wiz_rule *r, const char *v, c
 {
   size_t n = strlen(v);
   for (const char *p = v; *p; p++) {
+    if (is_non_ascii((unsigned char)*p))
+      return fail(non_ascii_lower_hyphen, m);
     if (!is_lower_alnum((unsigned char)*p) && *p != '-')
       return fail(r->message, m);
   }
@@ -132,6 +168,8 @@ static enum wiz_check check_workspace(const struct wiz_rule *r, const char *v, c
 static enum wiz_check check_storage(const struct wiz_rule *r, const char *v, const char **m)
 {
   for (const char *p = v; *p; p++) {
+    if (is_non_ascii((unsigned char)*p))
+      return fail(non_ascii_lower, m);
     if (!is_lower_alnum((unsigned char)*p))
       return fail(r->message, m);
   }
@@ -143,6 +181,8 @@ static enum wiz_check check_container(const struct wiz_rule *r, const char *v, c
 {
   char prev = '-'; /* so that a leading hyphen fails like a double one */
   for (const char *p = v; *p; p++) {
+    if (is_non_ascii((unsigned char)*p))
+      return fail(non_ascii_lower_hyphen, m);
     if (*p == '-') {
       if (prev == '-')
         return fail(r->message, m);

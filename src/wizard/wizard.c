@@ -171,7 +171,10 @@ const char *wiz_disabled_reason(struct wizard *w, size_t field)
     size_t a = f->source_args[i];
     if (!wiz_is_set(w, a) && wiz_visible(w, a)) {
       strbuf_reset(m);
-      strbuf_printf(m, "Choose a %s first.", F(w, a)->label ? F(w, a)->label : F(w, a)->id);
+      const char *name = F(w, a)->label ? F(w, a)->label : F(w, a)->id;
+      /* "an Azure ML subscription", "a Subscription": the labels' first letters decide. */
+      bool vowel = name[0] && strchr("AEIOUaeiou", name[0]) != NULL;
+      strbuf_printf(m, "Choose %s %s first.", vowel ? "an" : "a", name);
       return m->buf;
     }
   }

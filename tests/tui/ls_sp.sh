@@ -29,7 +29,8 @@ TUI_ENV="-e SYNWIZ_SANDBOX_DIR=$SYNWIZ_SANDBOX_DIR -e SP_SECRET=$SECRET" \
 check "the screens open where the answers have a gap: the name" tui_wait "Step 2 of 5" 80
 tui_text "AzureMLService2"
 tui_keys F2
-check "a draft is saved (no secrets)" tui_wait "(no secrets). Resume with: synwiz resume"
+check "a draft is saved (no secrets)" tui_wait "(no secrets)."
+check "... with the whole command to resume it" tui_wait "Resume with: synwiz resume linked_service-"
 tui_snap "$C/01-draft.txt"
 tui_keys C-x
 tui_wait "Cancel the wizard" >/dev/null

@@ -84,6 +84,39 @@ static void test_utf8_counts_columns(void **state)
   free_lines(l, n);
 }
 
+static void test_no_lone_symbol_on_the_last_line(void **state)
+{
+  (void)state;
+  char *l[4];
+  /* At 71 columns (a rule message at 100 columns) the "/" alone would end the text. */
+  const char *msg = "! Must start with a letter and must not contain - < > * # . % & : \\ + ? /";
+  int n = wrap(msg, 71, l, 4);
+  assert_int_equal(n, 2);
+  assert_string_equal(l[1], "? /");
+  free_lines(l, n);
+  /* A last word with a letter stays where it falls. */
+  n = wrap("the quick brown fox jumps x", 25, l, 4);
+  assert_int_equal(n, 2);
+  assert_string_equal(l[1], "x");
+  free_lines(l, n);
+}
+
+static void test_wrap_fit_keeps_the_rest_on_the_last_line(void **state)
+{
+  (void)state;
+  char *l[2];
+  int n = ui_wrap_fit("the quick brown fox jumps over", 10, l, 2);
+  assert_int_equal(n, 2);
+  assert_string_equal(l[0], "the quick");
+  /* Wider than the line on purpose: ui_put ends it with an ellipsis. */
+  assert_string_equal(l[1], "brown fox jumps over");
+  free_lines(l, n);
+  n = ui_wrap_fit("short", 10, l, 2);
+  assert_int_equal(n, 1);
+  assert_string_equal(l[0], "short");
+  free_lines(l, n);
+}
+
 int main(void)
 {
   if (!setlocale(LC_ALL, "C.UTF-8"))
@@ -93,6 +126,8 @@ int main(void)
     cmocka_unit_test(test_long_id_breaks_after_a_slash),
     cmocka_unit_test(test_word_without_slash_is_cut_at_the_width),
     cmocka_unit_test(test_utf8_counts_columns),
+    cmocka_unit_test(test_no_lone_symbol_on_the_last_line),
+    cmocka_unit_test(test_wrap_fit_keeps_the_rest_on_the_last_line),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -209,6 +209,43 @@ static void table_is_complete(void **state)
   }
 }
 
+/* A name refused for a non-ASCII letter says that only ASCII letters are allowed: "é" is a
+ * letter to whoever typed "Café", so "contain only letters" alone reads as wrong. */
+static void non_ascii_letters_are_named(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *rule, *value;
+  } cases[] = {
+    { "connection_display_name", "Café_sales" },
+    { "connection_display_name", "Émile" },
+    { "output_table_name", "Kundenübersicht" },
+    { "lake_database_name", "datenbankü" },
+    { "linked_service_name", "Éclair" },
+    { "pipeline_name", "Ñandu" },
+    { "synapse_workspace_name", "café-ws" },
+    { "storage_account_name", "caféstore" },
+    { "container_name", "données" },
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const char *msg = NULL;
+    if (wiz_rule_check(wiz_rule_find(cases[i].rule), cases[i].value, &msg) != WIZ_CHECK_ERROR)
+      fail_msg("%s: \"%s\" should be invalid", cases[i].rule, cases[i].value);
+    if (!msg || !strstr(msg, "ASCII letter"))
+      fail_msg("%s: \"%s\" refused without saying ASCII: %s", cases[i].rule, cases[i].value,
+               msg ? msg : "(none)");
+  }
+  /* A linked service name may hold non-ASCII letters after an ASCII first one. */
+  assert_int_equal(wiz_rule_check(wiz_rule_find("linked_service_name"), "Modèle1", NULL),
+                   WIZ_CHECK_OK);
+  /* Other refusals keep their own message. */
+  const char *msg = NULL;
+  wiz_rule_check(wiz_rule_find("connection_display_name"), "a-b", &msg);
+  assert_string_equal(msg,
+                      "Must start with a letter and contain only letters, digits and underscores "
+                      "(_).");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -224,6 +261,7 @@ int main(void)
     cmocka_unit_test(tenant),
     cmocka_unit_test(required_and_agree),
     cmocka_unit_test(table_is_complete),
+    cmocka_unit_test(non_ascii_letters_are_named),
   };
   return cmocka_run_group_tests_name("wiz_rules", tests, NULL, NULL);
 }
