@@ -1002,7 +1002,15 @@ static void home_entry_and_actions(void **state)
   assert_int_equal(run(fx, SP_ANSWERS, &pb), WIZ_OUTCOME_DONE);
   /* The home screen lists it with its actions, found again by workspace and name. */
   struct wiz_home *home = app_home_build(fx->app);
-  const struct wiz_home_section *sec = &home->sections[3];
+  const struct wiz_home_section *sec = NULL;
+  for (size_t i = 0; i < home->n_sections; i++) {
+    if (strcmp(home->sections[i].title, "Azure ML linked services") == 0)
+      sec = &home->sections[i];
+  }
+  assert_non_null(sec);
+  /* One row per thing, its columns filled. */
+  assert_int_equal(sec->n_columns, 3);
+  assert_string_equal(sec->entries[0].cells[0], "ws1");
   assert_int_equal(sec->n_entries, 1);
   assert_string_equal(sec->entries[0].name, "LS1");
   assert_string_equal(sec->entries[0].ref, "ws1/LS1");
