@@ -342,11 +342,11 @@ static void draw(struct home *h)
     if (!contains(d->name, h->filter) && !contains(d->title, h->filter) &&
         !contains(d->form, h->filter))
       continue;
+    /* Named by what it makes or edits; the name to resume it by is never cut (the time it
+     * was saved is in that name, or it was given by the user). */
     const char *title = d->title && *d->title ? d->title : d->name;
-    char *l = d->edit ? xasprintf("%-26s %s, editing, step %s, saved %s (synwiz resume %s)", title,
-                                  d->form, d->step, d->saved, d->name)
-                      : xasprintf("%-26s new %s, step %s, saved %s (synwiz resume %s)", title,
-                                  d->form, d->step, d->saved, d->name);
+    char *l = xasprintf("%-20s %s %s, step %s  synwiz resume %s", title,
+                        d->edit ? "edit of" : "new", d->form, d->step, d->name);
     row(&b, l);
     free(l);
   }
@@ -524,6 +524,7 @@ struct ui_home_choice ui_home_run(struct ui_term *t, const struct ui_home_model 
     }
     if (req == REQ_RETRY) {
       c = chosen(&h, UI_HOME_REFRESH, 0);
+      c.by_key = true;
       break;
     }
     if ((req == REQ_CHAR && ev.key == '/') || (ev.is_code && ev.key == KEY_F(4))) {

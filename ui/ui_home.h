@@ -81,6 +81,7 @@ struct ui_home_choice {
   size_t row;                      /* the row the cursor was on */
   int hangup;                      /* 1 when SIGHUP ended the screen */
   bool interrupted;                /* Ctrl-C or SIGINT */
+  bool by_key;                     /* UI_HOME_REFRESH: asked for (F5), not found stale */
   char filter[UI_HOME_FILTER_MAX]; /* the filter in force */
 };
 

@@ -636,8 +636,11 @@ int wizard_home(const struct wizard_hosts *hosts)
                                                         : "not done (see the report)");
         strbuf_done(&ew);
       }
-    } else if (c.kind == UI_HOME_REFRESH && hosts->refresh) {
-      hosts->refresh(hosts->ctx); /* e.g. signed in or out elsewhere */
+    } else if (c.kind == UI_HOME_REFRESH) {
+      if (hosts->refresh)
+        hosts->refresh(hosts->ctx); /* e.g. signed in or out elsewhere */
+      if (c.by_key)
+        notice = xstrdup("Refreshed.");
     }
     wiz_home_delete(home);
     strbuf_done(&why);
