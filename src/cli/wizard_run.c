@@ -530,7 +530,7 @@ int wizard_home(const struct wizard_hosts *hosts)
   int exit_code = CLI_EXIT_DONE;
   char *notice = NULL;
   /* Where the cursor was, kept over an action or a refresh (the entry by its ref). */
-  struct ui_home_at at = { UI_HOME_WIZARD, 0, 0, NULL, 0 };
+  struct ui_home_at at = { UI_HOME_QUIT, 0, 0, NULL, 0 }; /* none: the first row */
   char *at_ref = NULL;
   char filter[UI_HOME_FILTER_MAX] = "";
   struct home_watch hw = { NULL, 0, 0 };
