@@ -107,6 +107,11 @@ void wiz_report_set_summary(struct wiz_report *r, const char *summary);
 struct wiz_finding *wiz_report_add(struct wiz_report *r, enum wiz_finding_status status,
                                    const char *title, const char *detail, const char *scope,
                                    const char *why);
+/* A report's follow-up whose action is WIZ_FOLLOWUP_FIELD then a field id ("field:secret")
+ * changes an answer instead of running an action: wiz_start_action() closes the report and
+ * goes to that field's step with the focus on it (a failed sign-in offers to change the
+ * secret, not only to test again). */
+#define WIZ_FOLLOWUP_FIELD "field:"
 void wiz_report_add_followup(struct wiz_report *r, const char *action, const char *label);
 void wiz_report_add_plan(struct wiz_report *r, const char *call);
 const char *wiz_finding_status_name(enum wiz_finding_status s); /* "pass", "fail"... */

@@ -739,8 +739,20 @@ static void wrong_secret(void **state)
     said |= r->findings[i].status == WIZ_FINDING_FAIL &&
             strcmp(r->findings[i].title, "The client secret is wrong") == 0;
   assert_true(said);
+  /* It offers to change the secret first (issue 15), not only to test again ... */
+  assert_true(r->n_followups >= 2);
+  assert_string_equal(r->followups[0].action, WIZ_FOLLOWUP_FIELD "secret");
+  assert_string_equal(r->followups[0].label, "Change the secret");
+  assert_string_equal(r->followups[1].action, "linked_service_test");
   assert_null(last_put(fx));
   assert_int_equal(records_in_store(fx), 0);
+  /* ... and that follow-up goes back to the secret, the report closed, nothing run. */
+  assert_int_equal(wiz_start_action(fx->wiz, r->followups[0].action, "Change the secret"), WIZ_OK);
+  long secret = wiz_form_field_index(wiz_form(fx->wiz), "secret");
+  assert_true(secret >= 0);
+  assert_int_equal(wiz_focus(fx->wiz), (size_t)secret);
+  assert_int_equal(wiz_step(fx->wiz), wiz_form(fx->wiz)->fields[secret].step);
+  assert_int_equal(wiz_job_state(fx->wiz), WIZ_JOB_NONE);
   strbuf_done(&pb);
 }
 
