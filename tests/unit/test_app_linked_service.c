@@ -1031,6 +1031,32 @@ static void home_entry_and_actions(void **state)
   assert_string_equal(sec->entries[0].action[0], "linked_service_test");
   assert_string_equal(sec->entries[0].action[1], "edit");
   assert_string_equal(sec->entries[0].action[2], "linked_service_remove");
+  /* No export wizard in this build: no Exports section until the registry acts on exports. */
+  for (size_t i = 0; i < home->n_sections; i++)
+    assert_string_not_equal(home->sections[i].title, "Exports");
+  wiz_home_delete(home);
+  /* A wizard acting on exports appears with its section, its section-wide action ("Run
+   * all") offered on the section, not on each export. */
+  static const struct app_action export_actions[] = {
+    { "home_test_run_all", "Run all", "export", 0, 0, APP_ACTION_SECTION },
+    { "home_test_run", "Run", "export", 0, 0, 0 },
+    { NULL, NULL, NULL, 0, 0, 0 },
+  };
+  assert_true(
+      app_action_register("home_test_export", app_host_linked_service_open, export_actions, NULL));
+  home = app_home_build(fx->app);
+  const struct wiz_home_section *ex = NULL;
+  for (size_t i = 0; i < home->n_sections; i++) {
+    if (strcmp(home->sections[i].title, "Exports") == 0)
+      ex = &home->sections[i];
+  }
+  assert_non_null(ex);
+  assert_int_equal(ex->n_entries, 0);
+  assert_int_equal(ex->n_columns, 4);
+  assert_int_equal(ex->n_actions, 1);
+  assert_string_equal(ex->action[0], "home_test_run_all");
+  assert_string_equal(ex->label[0], "Run all");
+  assert_string_equal(ex->form, "home_test_export");
   wiz_home_delete(home);
   /* Test connection on the saved one: no secret to sign in with (synwiz never kept it), so
    * the principal's role is what is checked; nothing new to save. */
