@@ -326,14 +326,18 @@ static void draw(struct home *h)
     b.y++;
   }
   out(&b, 1, "Wizards", UI_LABEL_FOCUS);
+  size_t shown = 0;
   for (size_t i = 0; i < m->n_forms; i++) {
     if (!contains(m->forms[i].title, h->filter) && !contains(m->forms[i].summary, h->filter))
       continue;
+    shown++;
     char *l =
         xasprintf("%-48s %s", m->forms[i].title, m->forms[i].summary ? m->forms[i].summary : "");
     row(&b, l);
     free(l);
   }
+  if (!shown && m->n_forms)
+    out(&b, 3, "Nothing matches the filter.", UI_INFO);
   b.y++;
   out(&b, 1, "Drafts", UI_LABEL_FOCUS);
   if (m->n_drafts == 0)
