@@ -43,7 +43,7 @@ tui-ls-msi--06-test-passed          linked-service-3-test-passed
 tui-ls-msi--07-saved                linked-service-4-saved
 tui-ls-refusals--01-dep             linked-service-5-exfiltration-protection-refused
 tui-ls-sp--03-tested                linked-service-6-service-principal-tested
-tui-ls-home--home                   linked-service-7-home-actions
+tui-ls-home--menu                   linked-service-7-home-actions
 tui-ls-home--tested                 linked-service-8-test-from-home
 "
 mkdir -p screenshots

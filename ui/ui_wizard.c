@@ -1176,7 +1176,10 @@ static void start_action(struct ui *u, const char *action, const char *label)
   enum wiz_result rc = action ? wiz_start_action(u->w, action, label) : wiz_finish(u->w);
   if (rc == WIZ_OK || wiz_job_state(u->w) == WIZ_JOB_DONE) {
     u->finish_ran = u->finish_ran || !action;
-    u->mode = wiz_job_state(u->w) == WIZ_JOB_DONE ? M_REPORT : M_PROGRESS;
+    /* No job at all: the follow-up went back to a field (WIZ_FOLLOWUP_FIELD). */
+    u->mode = wiz_job_state(u->w) == WIZ_JOB_DONE   ? M_REPORT
+              : wiz_job_state(u->w) == WIZ_JOB_NONE ? M_STEP
+                                                    : M_PROGRESS;
     u->report_top = 0;
     set_note(u, false, NULL);
   } else if (rc == WIZ_E_INVALID || rc == WIZ_E_BUSY) {

@@ -118,10 +118,31 @@ void app_action_offer(struct wiz_home_entry *e, const char *kind)
 {
   for (size_t i = 0; i < n_forms; i++) {
     for (const struct app_action *a = forms[i].actions; a->name; a++) {
-      if (a->kind && a->label && strcmp(a->kind, kind) == 0)
+      if (a->kind && a->label && !(a->flags & APP_ACTION_SECTION) && strcmp(a->kind, kind) == 0)
         wiz_home_entry_add_action(e, a->name, a->label);
     }
   }
+}
+
+void app_action_offer_section(struct wiz_home_section *s, const char *kind)
+{
+  for (size_t i = 0; i < n_forms; i++) {
+    for (const struct app_action *a = forms[i].actions; a->name; a++) {
+      if (a->kind && a->label && (a->flags & APP_ACTION_SECTION) && strcmp(a->kind, kind) == 0)
+        wiz_home_section_add_action(s, forms[i].form, a->name, a->label);
+    }
+  }
+}
+
+bool app_action_kind_offered(const char *kind)
+{
+  for (size_t i = 0; i < n_forms; i++) {
+    for (const struct app_action *a = forms[i].actions; a->name; a++) {
+      if (a->kind && a->label && strcmp(a->kind, kind) == 0)
+        return true;
+    }
+  }
+  return false;
 }
 
 struct app_host_base *app_action_open_host(struct app_ctx *app, const char *form,

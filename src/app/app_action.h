@@ -4,7 +4,9 @@
  * on, its first step}; from the registry come:
  *   - the names the hosts declare to the engine (app_action_names(), app_action_contract():
  *     what a form may name, checked when it is loaded; forms/README.md lists them),
- *   - the actions the home screen offers on a saved thing (app_action_offer()),
+ *   - the actions the home screen offers on a saved thing (app_action_offer()) and on a whole
+ *     section ("Run all", APP_ACTION_SECTION: app_action_offer_section()), and whether a
+ *     kind has any (app_action_kind_offered(): its home section shows then),
  *   - the action a host's start_action() runs (app_action_find(), app_job.h).
  *
  * Each host file defines its actions (NULL-name terminated, beside its step table) and adds
@@ -26,6 +28,8 @@ enum app_action_flag {
    * first, so that no one writes to Azure through synwiz whom the store would refuse */
   APP_ACTION_WRITES = 1u << 0,
   APP_ACTION_EDIT = 1u << 1, /* the engine's edit, offered on the home screen */
+  APP_ACTION_SECTION = 1u << 2, /* offered on the kind's whole home section ("Run all"), run
+                                   by its host unbound to one saved thing */
 };
 
 struct app_action {
@@ -52,6 +56,10 @@ const char *const *app_action_rules(const char *form);
 const struct wiz_decl *app_action_contract(void);
 /** Offer the actions on a saved thing of `kind` on its home entry, in the registry's order. */
 void app_action_offer(struct wiz_home_entry *e, const char *kind);
+/** Offer the section-wide actions of `kind` (APP_ACTION_SECTION) on its home section. */
+void app_action_offer_section(struct wiz_home_section *s, const char *kind);
+/** Whether the registry offers any action on `kind` (a home section appears once it does). */
+bool app_action_kind_offered(const char *kind);
 
 /** The host of `form` with its declarations (app_host_open() of app_host.h), or NULL with
  * the reason in `why` and *out_rc (APP_NOT_FOUND: no such wizard in this build). */

@@ -53,6 +53,11 @@ struct app_ctx *app_ctx_new(const struct app_ctx_options *o)
   return ctx;
 }
 
+const char *app_ctx_store_dir(const struct app_ctx *ctx)
+{
+  return ctx->store_dir;
+}
+
 void app_ctx_delete(struct app_ctx *ctx)
 {
   if (!ctx)

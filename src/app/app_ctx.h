@@ -43,6 +43,8 @@ const struct az_identity *app_ctx_identity(const struct app_ctx *ctx);
 const char *app_ctx_signin_problem(const struct app_ctx *ctx);
 /** "dana@contoso.onmicrosoft.com", an application's name or id; NULL when nobody. */
 const char *app_ctx_identity_label(const struct app_ctx *ctx);
+/** The store's directory (whether or not it is open yet). */
+const char *app_ctx_store_dir(const struct app_ctx *ctx);
 /** How screens name the cloud ("Sandbox (local stand-in for Azure)", "AzureCloud"). */
 const char *app_ctx_cloud_label(const struct app_ctx *ctx);
 

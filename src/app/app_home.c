@@ -8,21 +8,30 @@
 #include "app/store_export.h"
 #include "app/store_linked_service.h"
 #include "app/store_model.h"
+#include "app/store_table.h"
+#include "azure/az_token_cache.h"
+#include "util/paths.h"
 #include "util/xalloc.h"
 #include "wizard/wiz_host.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 
 /* One row: a saved thing of `kind` (its form's host runs its actions), with the actions the
- * registry offers on that kind when the user's role lets them act on it. */
+ * registry offers on that kind when the user's role lets them act on it. Its cells are set
+ * by the caller, one per column of the section. */
 static struct wiz_home_entry *add_row(struct wiz_home_section *sec, const char *kind,
-                                      const char *name, char *detail, bool acts)
+                                      const char *name, bool acts)
 {
-  struct wiz_home_entry *e = wiz_home_add_entry(sec, name, detail, kind);
-  free(detail);
+  struct wiz_home_entry *e = wiz_home_add_entry(sec, name, NULL, kind);
   if (acts)
     app_action_offer(e, kind);
   return e;
+}
+
+static void cell(struct wiz_home_section *sec, struct wiz_home_entry *e, size_t col, const char *s)
+{
+  wiz_home_entry_set_cell(sec, e, col, s);
 }
 
 static enum app_result connection_rows(struct store *s, struct wiz_home_section *sec)
@@ -33,14 +42,16 @@ static enum app_result connection_rows(struct store *s, struct wiz_home_section 
   bool admin = store_actor_role(s) == STORE_ROLE_ADMIN;
   for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
     const struct store_connection *c = &l.items[i];
-    add_row(sec, "connection", c->display_name,
-            c->redacted
-                ? xasprintf("Azure Synapse Analytics, shared with contributors")
-                : xasprintf("%s / %s / %s, %s", c->workspace_name, c->storage_account, c->container,
-                            c->audience == STORE_AUDIENCE_ADMINS
-                                ? "administrators"
-                                : "administrators and contributors"),
-            !c->redacted && admin);
+    struct wiz_home_entry *e = add_row(sec, "connection", c->display_name, !c->redacted && admin);
+    if (c->redacted) {
+      cell(sec, e, 0, "(shared with contributors)");
+      continue;
+    }
+    cell(sec, e, 0, c->workspace_name);
+    cell(sec, e, 1, c->storage_account);
+    cell(sec, e, 2, c->container);
+    cell(sec, e, 3,
+         c->audience == STORE_AUDIENCE_ADMINS ? "administrators" : "administrators, contributors");
   }
   store_connection_list_done(&l);
   return rc;
@@ -51,12 +62,16 @@ static enum app_result export_rows(struct store *s, struct wiz_home_section *sec
   struct store_export_list l = { 0 };
   enum app_result rc = store_export_list(s, &l);
   for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
-    const struct store_export *e = &l.items[i];
-    add_row(sec, "export", e->display_name,
-            xasprintf("database %s on %s, %s", e->database_name,
-                      e->connection_name ? e->connection_name : STORE_NO_CONNECTION,
-                      e->status ? e->status : "Not started"),
-            true);
+    const struct store_export *x = &l.items[i];
+    struct wiz_home_entry *e = add_row(sec, "export", x->display_name, true);
+    cell(sec, e, 0, x->status ? x->status : "Not started");
+    cell(sec, e, 1, x->database_name);
+    cell(sec, e, 2, x->connection_name ? x->connection_name : STORE_NO_CONNECTION);
+    cell(sec, e, 3,
+         x->schedule.mode == STORE_SCHEDULE_CUSTOM
+             ? (x->schedule.recurrence ? x->schedule.recurrence : "custom")
+         : x->schedule.mode == STORE_SCHEDULE_OFF ? "on demand"
+                                                  : "with each system refresh");
   }
   store_export_list_done(&l);
   return rc;
@@ -68,10 +83,12 @@ static enum app_result model_rows(struct store *s, struct wiz_home_section *sec)
   enum app_result rc = store_model_list(s, &l);
   for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
     const struct store_model *m = &l.items[i];
-    add_row(sec, "custom_model", m->name,
-            xasprintf("pipeline %s -> %s, %s", m->pipeline, m->output_table,
-                      m->status ? m->status : "Not started"),
-            true);
+    struct wiz_home_entry *e = add_row(sec, "custom_model", m->name, true);
+    const struct store_model_run *last = m->n_runs ? &m->runs[m->n_runs - 1] : NULL;
+    cell(sec, e, 0, m->status ? m->status : "Not started");
+    cell(sec, e, 1, last ? last->started_at : "never");
+    cell(sec, e, 2, m->pipeline);
+    cell(sec, e, 3, m->output_table);
   }
   store_model_list_done(&l);
   return rc;
@@ -85,12 +102,11 @@ static enum app_result linked_service_rows(struct store *s, struct wiz_home_sect
   bool manager = store_actor_role(s) >= STORE_ROLE_CONTRIBUTOR;
   for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
     const struct store_linked_service *ls = &l.items[i];
-    struct wiz_home_entry *e =
-        add_row(sec, "linked_service", ls->name,
-                xasprintf("%s -> Azure ML %s, %s", ls->workspace_name, ls->ml_workspace_name,
-                          ls->authentication == STORE_LS_AUTH_MSI ? "managed identity"
-                                                                  : "service principal"),
-                manager);
+    struct wiz_home_entry *e = add_row(sec, "linked_service", ls->name, manager);
+    cell(sec, e, 0, ls->workspace_name);
+    cell(sec, e, 1, ls->ml_workspace_name);
+    cell(sec, e, 2,
+         ls->authentication == STORE_LS_AUTH_MSI ? "managed identity" : "service principal");
     /* The name is unique only in its workspace: the host finds it by both. */
     char *ref = app_ls_edit_ref(ls->workspace_name, ls->name);
     wiz_home_entry_set_ref(e, ref);
@@ -100,17 +116,87 @@ static enum app_result linked_service_rows(struct store *s, struct wiz_home_sect
   return rc;
 }
 
-/* The sections, one per kind of saved thing, in the order shown. */
+static enum app_result table_rows(struct store *s, struct wiz_home_section *sec)
+{
+  struct store_table_list l = { 0 };
+  enum app_result rc = store_table_list(s, &l);
+  for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
+    const struct store_table *t = &l.items[i];
+    struct wiz_home_entry *e = add_row(sec, "table", t->name, true);
+    char *rows = xasprintf("%" PRId64, t->rows);
+    cell(sec, e, 0, rows);
+    free(rows);
+    cell(sec, e, 1, t->source == STORE_TABLE_FILE ? "local file" : "storage");
+    cell(sec, e, 2, t->read_at);
+  }
+  store_table_list_done(&l);
+  return rc;
+}
+
+/* When a section is shown. */
+enum show {
+  SHOW_ALWAYS,       /* the kinds synwiz makes from the start */
+  SHOW_WHEN_OFFERED, /* once the registry has an action on its kind (its wizard exists) */
+  SHOW_WHEN_PRESENT, /* when the store holds one (or the registry acts on the kind) */
+};
+
+/* The sections, one per kind of saved thing, in the order shown: a new kind is one line
+ * here (its rows function fills the cells in the order of its columns). */
 static const struct {
   const char *title;
+  const char *kind; /* the saved kind: the registry's actions on it are the rows' */
   const char *empty;
+  enum show show;
+  const char *columns[6]; /* after the name; NULL-terminated */
   enum app_result (*rows)(struct store *s, struct wiz_home_section *sec);
 } sections[] = {
-  { "Connections", "No connections yet: Set up a Synapse connection.", connection_rows },
-  { "Exports", "No exports yet.", export_rows },
-  { "Custom models", "No custom models yet.", model_rows },
-  { "Azure ML linked services", "No linked services yet.", linked_service_rows },
+  { "Connections",
+    "connection",
+    "No connections yet: Set up a Synapse connection.",
+    SHOW_ALWAYS,
+    { "Workspace", "Storage account", "Container", "Shared with", NULL },
+    connection_rows },
+  { "Exports",
+    "export",
+    "No exports yet.",
+    SHOW_WHEN_OFFERED,
+    { "Status", "Database", "Connection", "Schedule", NULL },
+    export_rows },
+  { "Custom models",
+    "custom_model",
+    "No custom models yet.",
+    SHOW_WHEN_OFFERED,
+    { "Status", "Last run", "Pipeline", "Output table", NULL },
+    model_rows },
+  { "Azure ML linked services",
+    "linked_service",
+    "No linked services yet.",
+    SHOW_ALWAYS,
+    { "Workspace", "Azure ML workspace", "Authentication", NULL },
+    linked_service_rows },
+  { "Tables",
+    "table",
+    "No tables yet.",
+    SHOW_WHEN_PRESENT,
+    { "Rows", "Source", "Read at", NULL },
+    table_rows },
 };
+
+/* What makes the home stale: the store's records and roles, and who is signed in. */
+static void watch(struct wiz_home *h, struct app_ctx *ctx)
+{
+  static const char *const subs[] = { "",       "connections",     "exports",   "models",
+                                      "tables", "linked_services", "roles.json" };
+  const char *dir = app_ctx_store_dir(ctx);
+  for (size_t i = 0; dir && i < sizeof(subs) / sizeof(subs[0]); i++) {
+    char *p = paths_join(dir, subs[i]);
+    wiz_home_watch(h, p);
+    free(p);
+  }
+  char *tokens = az_token_cache_default_path();
+  wiz_home_watch(h, tokens);
+  free(tokens);
+}
 
 struct wiz_home *app_home_build(struct app_ctx *ctx)
 {
@@ -119,13 +205,26 @@ struct wiz_home *app_home_build(struct app_ctx *ctx)
   const char *msg = NULL;
   bool opened = app_ctx_store(ctx, &s, &msg) == APP_OK;
   for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+    bool offered = app_action_kind_offered(sections[i].kind);
+    if (sections[i].show == SHOW_WHEN_OFFERED && !offered)
+      continue;
+    if (sections[i].show == SHOW_WHEN_PRESENT && !offered && !opened)
+      continue;
     struct wiz_home_section *sec = wiz_home_add_section(h, sections[i].title, sections[i].empty);
+    wiz_home_section_set_columns(sec, sections[i].columns);
+    app_action_offer_section(sec, sections[i].kind);
     if (!opened)
       sec->why_empty = xstrdup(msg);
     else if (sections[i].rows(s, sec) != APP_OK)
       sec->why_empty = xstrdup(store_message(s));
+    if (sections[i].show == SHOW_WHEN_PRESENT && !offered && opened && sec->n_entries == 0 &&
+        !sec->why_empty)
+      wiz_home_drop_last_section(h); /* a table catalog not made yet: nothing to show */
   }
-  if (!opened && !app_ctx_identity(ctx))
+  if (!opened && !app_ctx_identity(ctx)) {
     h->notice = xstrdup(msg);
+    h->sign_in = xstrdup("Sign in");
+  }
+  watch(h, ctx);
   return h;
 }

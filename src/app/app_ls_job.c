@@ -509,6 +509,8 @@ int app_ls_sp_read_done(struct app_job *job, struct az_call *call)
   strbuf_done(&why);
   enum wiz_outcome o = d.outcome;
   app_ls_diagnosis_done(&d);
+  /* The sign-in with the typed secret failed: the secret is the likeliest thing to fix. */
+  wiz_report_add_followup(job->r, WIZ_FOLLOWUP_FIELD "secret", "Change the secret");
   wiz_report_add_followup(job->r, "linked_service_test", "Test again");
   return app_job_fail(job, o);
 }

@@ -13,6 +13,7 @@
 #include "util/safetext.h"
 #include "util/strbuf.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -98,6 +99,28 @@ static struct wiz_home *product_home(void *ctx, struct strbuf *why)
   return app ? app_home_build(app) : NULL;
 }
 
+/* Forget the identity and the store learned so far: the next use signs in again from the
+ * token cache (someone may have signed in or out in another terminal). */
+static void product_refresh(void *ctx)
+{
+  struct product *p = ctx;
+  app_ctx_delete(p->app);
+  p->app = NULL;
+  p->tried = false;
+  p->hosts->cloud_label = NULL; /* it was the context's */
+}
+
+static int product_sign_in(void *ctx)
+{
+  struct product *p = ctx;
+  char login[] = "login";
+  char *argv[] = { login, NULL };
+  optind = 0; /* getopt starts afresh: the command line was parsed with it before */
+  int rc = cmd_login(p->cli, 1, argv);
+  product_refresh(p);
+  return rc;
+}
+
 static void product_release(void *ctx)
 {
   struct product *p = ctx;
@@ -128,6 +151,8 @@ const struct wizard_hosts *wizard_app_hosts(struct cli_ctx *ctx)
   hosts.open = product_open;
   hosts.close = product_close;
   hosts.home = product_home;
+  hosts.refresh = product_refresh;
+  hosts.sign_in = product_sign_in;
   hosts.release = product_release;
   hosts.edit = product_edit;
   hosts.open_exit = 0;

@@ -12,6 +12,7 @@
 #include "wizard/wizard.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -516,6 +517,80 @@ int wizard_forms_check(const struct wizard_hosts *hosts, int argc, char **argv)
 
 /* ---------- home ---------- */
 
+/* What the home screen shows was read from files other commands change (the store, the
+ * token cache, the drafts): their modification times, summed, say whether it is stale. A
+ * few stat() calls every UI_HOME_CHECK_MS while the home screen is idle. */
+struct home_watch {
+  char **paths;
+  size_t n;
+  unsigned long long stamp;
+};
+
+static unsigned long long watch_stamp(const struct home_watch *hw)
+{
+  unsigned long long sum = 0;
+  for (size_t i = 0; i < hw->n; i++) {
+    struct stat st;
+    if (stat(hw->paths[i], &st) == 0)
+      sum += (unsigned long long)st.st_mtim.tv_sec * 1000000000ull +
+             (unsigned long long)st.st_mtim.tv_nsec + (unsigned long long)st.st_ino;
+    else
+      sum += i + 1; /* gone and present differ */
+  }
+  return sum;
+}
+
+static bool watch_stale(void *ctx)
+{
+  const struct home_watch *hw = ctx;
+  return watch_stamp(hw) != hw->stamp;
+}
+
+static void watch_done(struct home_watch *hw)
+{
+  for (size_t i = 0; i < hw->n; i++)
+    free(hw->paths[i]);
+  free(hw->paths);
+  hw->paths = NULL;
+  hw->n = 0;
+}
+
+static void watch_set(struct home_watch *hw, const struct wiz_home *home)
+{
+  watch_done(hw);
+  size_t n = home ? home->n_watch : 0;
+  hw->paths = xcalloc(n + 1, sizeof(*hw->paths));
+  hw->n = 0;
+  hw->paths[hw->n++] = wiz_drafts_dir();
+  for (size_t i = 0; i < n; i++)
+    hw->paths[hw->n++] = xstrdup(home->watch[i]);
+  hw->stamp = watch_stamp(hw);
+}
+
+/* Signing in from the home screen: the screens go (the sign-in talks on the terminal: a
+ * device code, "approve it from another terminal" on the sandbox) and come back after. */
+static struct ui_term *sign_in(const struct wizard_hosts *hosts, struct ui_term *term,
+                               char **notice)
+{
+  ui_term_close(term);
+  int rc = hosts->sign_in(hosts->ctx);
+  if (rc != CLI_EXIT_DONE) {
+    fputs("Not signed in. Press Enter to go back to the home screen.\n", stderr);
+    int ch;
+    while ((ch = getchar()) != EOF && ch != '\n')
+      ;
+  }
+  char *err = NULL;
+  term = ui_term_open(hosts->term, &err);
+  if (!term) {
+    cli_error("%s", err);
+    free(err);
+    return NULL;
+  }
+  *notice = xstrdup(rc == CLI_EXIT_DONE ? "Signed in." : "Not signed in.");
+  return term;
+}
+
 int wizard_home(const struct wizard_hosts *hosts)
 {
   char *err = NULL;
@@ -538,6 +613,11 @@ int wizard_home(const struct wizard_hosts *hosts)
   }
   int exit_code = CLI_EXIT_DONE;
   char *notice = NULL;
+  /* Where the cursor was, kept over an action or a refresh (the entry by its ref). */
+  struct ui_home_at at = { UI_HOME_QUIT, 0, 0, NULL, 0 }; /* none: the first row */
+  char *at_ref = NULL;
+  char filter[UI_HOME_FILTER_MAX] = "";
+  struct home_watch hw = { NULL, 0, 0 };
   for (;;) {
     size_t n_files = 0;
     char **files = form_files(&n_files);
@@ -560,29 +640,47 @@ int wizard_home(const struct wizard_hosts *hosts)
     wiz_draft_list(&drafts, &nd);
     struct ui_home_draft *hd = xcalloc(nd + 1, sizeof(*hd));
     for (size_t i = 0; i < nd; i++)
-      hd[i] = (struct ui_home_draft){ drafts[i].name, drafts[i].form, drafts[i].step,
-                                      drafts[i].saved, drafts[i].edit };
+      hd[i] = (struct ui_home_draft){ drafts[i].name, drafts[i].title, drafts[i].form,
+                                      drafts[i].step, drafts[i].saved, drafts[i].edit };
     struct strbuf why;
     strbuf_init(&why, 0);
     struct wiz_home *home = hosts->home(hosts->ctx, &why);
-    struct ui_home_model m = { hf, nf, hd, nd, home, why.buf, notice };
+    /* After the data is read: what reading it wrote (a token refreshed) is not a change. */
+    watch_set(&hw, home);
+    at.ref = at_ref;
+    struct ui_home_model m = {
+      hf, nf, hd, nd, home, why.buf, notice, at, filter, watch_stale, &hw
+    };
     struct ui_home_choice c = ui_home_run(term, &m);
+    snprintf(filter, sizeof(filter), "%s", c.filter);
     free(notice);
     notice = NULL;
+    at = (struct ui_home_at){ c.kind, c.index, c.entry, NULL, c.row };
+    if (c.kind == UI_HOME_SECTION)
+      at.entry = c.action;
+    free(at_ref);
+    at_ref = c.kind == UI_HOME_ENTRY && home ? xstrdup(home->sections[c.index].entries[c.entry].ref)
+                                             : NULL;
     int rc = -1;
     if (c.kind == UI_HOME_WIZARD || c.kind == UI_HOME_DRAFT) {
       struct wizard_opts o = { 0 };
       const char *form_id = c.kind == UI_HOME_WIZARD ? hf[c.index].id : hd[c.index].form;
       json_t *doc = NULL;
       char *fid = NULL;
-      if (c.kind == UI_HOME_DRAFT && wiz_draft_read(hd[c.index].name, &fid, &doc) != WIZ_OK) {
+      enum wiz_result dr =
+          c.kind == UI_HOME_DRAFT ? wiz_draft_read(hd[c.index].name, &fid, &doc) : WIZ_OK;
+      if (dr == WIZ_E_NOT_FOUND) {
+        /* Resumed (and finished) or removed from another terminal since it was listed. */
+        notice = xasprintf("The draft %s is gone: it was resumed or removed elsewhere.",
+                           hd[c.index].title ? hd[c.index].title : hd[c.index].name);
+      } else if (dr != WIZ_OK) {
         notice = xasprintf("The draft %s cannot be read.", hd[c.index].name);
       } else {
-        struct strbuf hw;
-        strbuf_init(&hw, 0);
-        struct wiz_host *probe = hosts->open(hosts->ctx, form_id, false, &hw);
+        struct strbuf hw2;
+        strbuf_init(&hw2, 0);
+        struct wiz_host *probe = hosts->open(hosts->ctx, form_id, false, &hw2);
         if (!probe) {
-          notice = xasprintf("Not available: %s", hw.buf);
+          notice = xasprintf("Not available: %s", hw2.buf);
         } else {
           hosts->close(hosts->ctx, probe);
           rc = run_form(hosts, term, form_id, &o, doc,
@@ -590,34 +688,43 @@ int wizard_home(const struct wizard_hosts *hosts)
           if (rc == CLI_EXIT_DONE)
             notice = xstrdup("Done.");
         }
-        strbuf_done(&hw);
+        strbuf_done(&hw2);
       }
       json_decref(doc);
       free(fid);
-    } else if (c.kind == UI_HOME_ENTRY && home) {
-      const struct wiz_home_entry *e = &home->sections[c.index].entries[c.entry];
+    } else if ((c.kind == UI_HOME_ENTRY || c.kind == UI_HOME_SECTION) && home) {
+      const struct wiz_home_section *sec = &home->sections[c.index];
+      const struct wiz_home_entry *e = c.kind == UI_HOME_ENTRY ? &sec->entries[c.entry] : NULL;
+      const char *form = e ? e->form : sec->form;
+      const char *action = e ? e->action[c.action] : sec->action[c.action];
+      const char *label = e ? e->label[c.action] : sec->label[c.action];
+      const char *what = e ? e->name : sec->title;
       struct wizard_opts o = { 0 };
-      o.edit = e->ref;
-      if (strcmp(e->action[c.action], "edit") != 0) {
-        o.action = e->action[c.action];
-        o.action_label = e->label[c.action];
+      o.edit = e ? e->ref : NULL;
+      if (!e || strcmp(action, "edit") != 0) {
+        o.action = action;
+        o.action_label = label;
       }
-      if (!e->form || !hosts->edit) {
-        notice = xasprintf("\"%s\" on %s: not available here; use the command line.",
-                           e->label[c.action], e->name);
+      if (!form || (e && !hosts->edit)) {
+        notice = xasprintf("\"%s\" on %s: not available here; use the command line.", label, what);
       } else {
         struct strbuf ew;
         strbuf_init(&ew, 0);
-        rc = run_form(hosts, term, e->form, &o, NULL, NULL, &ew);
+        rc = run_form(hosts, term, form, &o, NULL, NULL, &ew);
         if (ew.len) /* refused before any screen: the reason is all there is to see */
-          notice = xasprintf("%s %s: %s.", e->label[c.action], e->name, ew.buf);
+          notice = xasprintf("%s %s: %s.", label, what, ew.buf);
         else
-          notice = xasprintf("%s %s: %s.", e->label[c.action], e->name,
+          notice = xasprintf("%s %s: %s.", label, what,
                              rc == CLI_EXIT_DONE        ? "done"
                              : rc == CLI_EXIT_CANCELLED ? "closed"
                                                         : "not done (see the report)");
         strbuf_done(&ew);
       }
+    } else if (c.kind == UI_HOME_REFRESH) {
+      if (hosts->refresh)
+        hosts->refresh(hosts->ctx); /* e.g. signed in or out elsewhere */
+      if (c.by_key)
+        notice = xstrdup("Refreshed.");
     }
     wiz_home_delete(home);
     strbuf_done(&why);
@@ -628,16 +735,27 @@ int wizard_home(const struct wizard_hosts *hosts)
     free(forms);
     free(hf);
     if (c.kind == UI_HOME_QUIT) {
-      exit_code = c.hangup ? CLI_EXIT_CANCELLED : CLI_EXIT_DONE;
+      exit_code = c.hangup || c.interrupted ? CLI_EXIT_CANCELLED : CLI_EXIT_DONE;
       break;
     }
     if (hung_up) {
       exit_code = CLI_EXIT_CANCELLED;
       break;
     }
+    if (c.kind == UI_HOME_SIGN_IN) {
+      if (!hosts->sign_in) {
+        notice = xstrdup("Sign in with synwiz login, then come back: this screen refreshes.");
+      } else if (!(term = sign_in(hosts, term, &notice))) {
+        exit_code = CLI_EXIT_USAGE;
+        break;
+      }
+    }
     (void)rc;
   }
   free(notice);
-  ui_term_close(term);
+  free(at_ref);
+  watch_done(&hw);
+  if (term)
+    ui_term_close(term);
   return released(hosts, exit_code);
 }

@@ -60,6 +60,12 @@ struct wizard_hosts {
   /** The names the forms may use (forms check, the home screen's list of wizards): the
    * app's registry (app_action_contract()) or a test driver's fake. */
   const struct wiz_decl *decl;
+  /** The home screen's data may have changed elsewhere (a sign-in in another terminal):
+   * forget what was learned, read it again at the next home() (may be NULL). */
+  void (*refresh)(void *ctx);
+  /** Sign in on the terminal (the screens are closed meanwhile): a CLI exit code (may be
+   * NULL: the home screen then says how to sign in). */
+  int (*sign_in)(void *ctx);
 };
 
 struct wizard_opts {

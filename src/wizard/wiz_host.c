@@ -127,35 +127,61 @@ struct wiz_home *wiz_home_new(const char *identity, const char *cloud)
   return h;
 }
 
+static void section_done(struct wiz_home_section *s)
+{
+  for (size_t j = 0; j < s->n_entries; j++) {
+    struct wiz_home_entry *e = &s->entries[j];
+    free(e->name);
+    free(e->detail);
+    free(e->form);
+    free(e->ref);
+    for (size_t k = 0; e->cells && k < s->n_columns; k++)
+      free(e->cells[k]);
+    free(e->cells);
+    for (size_t k = 0; k < e->n_actions; k++) {
+      free(e->action[k]);
+      free(e->label[k]);
+    }
+    free(e->action);
+    free(e->label);
+  }
+  free(s->entries);
+  for (size_t k = 0; k < s->n_columns; k++)
+    free(s->columns[k]);
+  free(s->columns);
+  for (size_t k = 0; k < s->n_actions; k++) {
+    free(s->action[k]);
+    free(s->label[k]);
+  }
+  free(s->action);
+  free(s->label);
+  free(s->form);
+  free(s->title);
+  free(s->empty);
+  free(s->why_empty);
+}
+
 void wiz_home_delete(struct wiz_home *h)
 {
   if (!h)
     return;
-  for (size_t i = 0; i < h->n_sections; i++) {
-    struct wiz_home_section *s = &h->sections[i];
-    for (size_t j = 0; j < s->n_entries; j++) {
-      struct wiz_home_entry *e = &s->entries[j];
-      free(e->name);
-      free(e->detail);
-      free(e->form);
-      free(e->ref);
-      for (size_t k = 0; k < e->n_actions; k++) {
-        free(e->action[k]);
-        free(e->label[k]);
-      }
-      free(e->action);
-      free(e->label);
-    }
-    free(s->entries);
-    free(s->title);
-    free(s->empty);
-    free(s->why_empty);
-  }
+  for (size_t i = 0; i < h->n_sections; i++)
+    section_done(&h->sections[i]);
   free(h->sections);
   free(h->identity);
   free(h->cloud);
   free(h->notice);
+  free(h->sign_in);
+  for (size_t i = 0; i < h->n_watch; i++)
+    free(h->watch[i]);
+  free(h->watch);
   free(h);
+}
+
+void wiz_home_drop_last_section(struct wiz_home *h)
+{
+  if (h->n_sections)
+    section_done(&h->sections[--h->n_sections]);
 }
 
 struct wiz_home_section *wiz_home_add_section(struct wiz_home *h, const char *title,
@@ -180,6 +206,46 @@ struct wiz_home_entry *wiz_home_add_entry(struct wiz_home_section *s, const char
   e->form = dup_or_null(form);
   e->ref = xstrdup(name);
   return e;
+}
+
+void wiz_home_section_set_columns(struct wiz_home_section *s, const char *const *columns)
+{
+  size_t n = 0;
+  while (columns && columns[n])
+    n++;
+  s->columns = xcalloc(n + 1, sizeof(*s->columns));
+  for (size_t i = 0; i < n; i++)
+    s->columns[i] = xstrdup(columns[i]);
+  s->n_columns = n;
+}
+
+void wiz_home_section_add_action(struct wiz_home_section *s, const char *form, const char *action,
+                                 const char *label)
+{
+  if (!s->form)
+    s->form = xstrdup(form);
+  s->action = xrealloc(s->action, (s->n_actions + 1) * sizeof(*s->action));
+  s->label = xrealloc(s->label, (s->n_actions + 1) * sizeof(*s->label));
+  s->action[s->n_actions] = xstrdup(action);
+  s->label[s->n_actions] = xstrdup(label ? label : action);
+  s->n_actions++;
+}
+
+void wiz_home_entry_set_cell(const struct wiz_home_section *s, struct wiz_home_entry *e, size_t col,
+                             const char *text)
+{
+  if (col >= s->n_columns)
+    return;
+  if (!e->cells)
+    e->cells = xcalloc(s->n_columns, sizeof(*e->cells));
+  free(e->cells[col]);
+  e->cells[col] = dup_or_null(text);
+}
+
+void wiz_home_watch(struct wiz_home *h, const char *path)
+{
+  h->watch = xrealloc(h->watch, (h->n_watch + 1) * sizeof(*h->watch));
+  h->watch[h->n_watch++] = xstrdup(path);
 }
 
 void wiz_home_entry_set_ref(struct wiz_home_entry *e, const char *ref)

@@ -107,6 +107,11 @@ void wiz_report_set_summary(struct wiz_report *r, const char *summary);
 struct wiz_finding *wiz_report_add(struct wiz_report *r, enum wiz_finding_status status,
                                    const char *title, const char *detail, const char *scope,
                                    const char *why);
+/* A report's follow-up whose action is WIZ_FOLLOWUP_FIELD then a field id ("field:secret")
+ * changes an answer instead of running an action: wiz_start_action() closes the report and
+ * goes to that field's step with the focus on it (a failed sign-in offers to change the
+ * secret, not only to test again). */
+#define WIZ_FOLLOWUP_FIELD "field:"
 void wiz_report_add_followup(struct wiz_report *r, const char *action, const char *label);
 void wiz_report_add_plan(struct wiz_report *r, const char *call);
 const char *wiz_finding_status_name(enum wiz_finding_status s); /* "pass", "fail"... */
@@ -145,16 +150,19 @@ void *wiz_job_data(const struct wiz_job *job);
 
 /* --- the home screen's data --- */
 
-/* An entry's action is "edit" (the form's wizard opens on the saved thing, its host in edit
- * mode), or an action its form's host declares, run on the saved thing (the host bound to it
- * as for "edit"), with its progress and report on screen. The host is bound by the entry's
- * ref: what its edit mode takes to find the saved thing, which the name alone may not be
- * (a linked service's name is unique only in its Synapse workspace). */
+/* A section per kind of saved thing, one entry per thing. An entry's action is "edit" (the
+ * form's wizard opens on the saved thing, its host in edit mode), or an action its form's
+ * host declares, run on the saved thing (the host bound to it as for "edit"), with its
+ * progress and report on screen. The host is bound by the entry's ref: what its edit mode
+ * takes to find the saved thing, which the name alone may not be (a linked service's name
+ * is unique only in its Synapse workspace). A section's own actions ("Run all") run on the
+ * section's form's host unbound (no ref). */
 struct wiz_home_entry {
   char *name;    /* "sales_lake" */
   char *detail;  /* "contoso-synapse / contosolake / customerinsights", or NULL */
   char *form;    /* the form whose host runs the actions, e.g. "connection" */
   char *ref;     /* what the host's edit mode is given: set by wiz_home_entry_set_ref, else name */
+  char **cells;  /* one per column of its section (wiz_home_entry_set_cell), or NULL */
   char **action; /* action names (declared by that form's host) ... */
   char **label;  /* ... and their labels */
   size_t n_actions;
@@ -164,6 +172,12 @@ struct wiz_home_section {
   char *title;     /* "Connections" */
   char *empty;     /* what to say when there is none */
   char *why_empty; /* or NULL: why this section cannot be listed (e.g. not signed in) */
+  char **columns;  /* the headings after the name ("Workspace", "Status", "Last run"...) */
+  size_t n_columns;
+  char *form;    /* the form whose host runs the section's actions, or NULL */
+  char **action; /* the section's actions ("Run all"), not bound to one thing ... */
+  char **label;  /* ... and their labels */
+  size_t n_actions;
   struct wiz_home_entry *entries;
   size_t n_entries, cap;
 };
@@ -172,6 +186,9 @@ struct wiz_home {
   char *identity; /* "dana@contoso.onmicrosoft.com", or NULL when not signed in */
   char *cloud;    /* "Sandbox (local stand-in for Azure)", "AzureCloud" */
   char *notice;   /* a line to show, or NULL */
+  char *sign_in;  /* signed out: how to sign in (the home offers it as an action), or NULL */
+  char **watch;   /* files and directories whose change makes this data stale */
+  size_t n_watch;
   struct wiz_home_section *sections;
   size_t n_sections, cap;
 };
@@ -180,11 +197,23 @@ struct wiz_home *wiz_home_new(const char *identity, const char *cloud);
 void wiz_home_delete(struct wiz_home *h);
 struct wiz_home_section *wiz_home_add_section(struct wiz_home *h, const char *title,
                                               const char *empty);
+/** Remove the section added last. */
+void wiz_home_drop_last_section(struct wiz_home *h);
+/** The section's column headings (NULL-terminated; before any entry is added). */
+void wiz_home_section_set_columns(struct wiz_home_section *s, const char *const *columns);
+/** A section-wide action run by `form`'s host, unbound. */
+void wiz_home_section_add_action(struct wiz_home_section *s, const char *form, const char *action,
+                                 const char *label);
 struct wiz_home_entry *wiz_home_add_entry(struct wiz_home_section *s, const char *name,
                                           const char *detail, const char *form);
+/** The entry's cell in column `col` of its section `s` (NULL: blank). */
+void wiz_home_entry_set_cell(const struct wiz_home_section *s, struct wiz_home_entry *e, size_t col,
+                             const char *text);
 void wiz_home_entry_add_action(struct wiz_home_entry *e, const char *action, const char *label);
 /** Give the entry a ref other than its name (see struct wiz_home_entry). */
 void wiz_home_entry_set_ref(struct wiz_home_entry *e, const char *ref);
+/** Watch `path` (a file or directory): its change means the data is stale. */
+void wiz_home_watch(struct wiz_home *h, const char *path);
 
 /* --- the host --- */
 

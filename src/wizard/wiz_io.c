@@ -246,6 +246,22 @@ static void utc_now(char *buf, size_t n, bool compact)
     buf[0] = '\0';
 }
 
+/* What a draft is called on the home screen: the saved thing it edits, else what it makes,
+ * by its display name (the form's first text answer: the name is asked first), else NULL. */
+static char *draft_title(struct wizard *w)
+{
+  if (wiz_editing(w))
+    return xstrdup(wiz_editing(w));
+  const struct wiz_form *form = wiz_form(w);
+  for (size_t i = 0; i < form->n_fields; i++) {
+    if (form->fields[i].kind != WIZ_KIND_TEXT)
+      continue;
+    const struct wiz_value *v = wiz_value(w, i);
+    return v && v->text && *v->text ? xstrdup(v->text) : NULL;
+  }
+  return NULL;
+}
+
 enum wiz_result wiz_draft_save(struct wizard *w, const char *name, char **out_name)
 {
   const struct wiz_form *form = wiz_form(w);
@@ -278,6 +294,10 @@ enum wiz_result wiz_draft_save(struct wizard *w, const char *name, char **out_na
     json_object_set_new(doc, "focus", json_string(form->fields[focus].id));
   if (wiz_editing(w))
     json_object_set_new(doc, "edit", json_string(wiz_editing(w)));
+  char *title = draft_title(w);
+  if (title)
+    json_object_set_new(doc, "title", json_string(title));
+  free(title);
   char *path = draft_path(name);
   enum wiz_result rc = write_json(path, doc);
   free(path);
@@ -326,6 +346,8 @@ enum wiz_result wiz_draft_list(struct wiz_draft_info **out, size_t *out_n)
       di->saved = xstrdup(saved ? saved : "");
       const char *edits = json_string_value(json_object_get(doc, "edit"));
       di->edit = edits ? xstrdup(edits) : NULL;
+      const char *title = json_string_value(json_object_get(doc, "title"));
+      di->title = title ? xstrdup(title) : NULL;
     }
     json_decref(doc);
   }
@@ -344,6 +366,7 @@ void wiz_draft_list_free(struct wiz_draft_info *list, size_t n)
     free(list[i].step);
     free(list[i].saved);
     free(list[i].edit);
+    free(list[i].title);
   }
   free(list);
 }

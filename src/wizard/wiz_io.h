@@ -18,7 +18,9 @@
  * Draft: {"synwiz_draft": 1, "name", "form", "step", "focus", "saved", "answers"} where the
  * answers hold pickers as {"id", "label", "detail", "attrs"} (shown without a reload) and
  * no secret at all (a reference to a variable is kept: it is not a secret); "edit" names
- * the saved thing the wizard was editing (wiz_editing()), absent for a new one.
+ * the saved thing the wizard was editing (wiz_editing()), absent for a new one; "title"
+ * is what the home screen calls it (the thing it edits, else the form's first text answer,
+ * its display name).
  */
 #ifndef SYNWIZ_WIZARD_WIZ_IO_H
 #define SYNWIZ_WIZARD_WIZ_IO_H
@@ -50,6 +52,7 @@ struct wiz_draft_info {
   char *step;  /* the step's id */
   char *saved; /* ISO 8601 UTC */
   char *edit;  /* the saved thing the draft edits, or NULL for a new one */
+  char *title; /* what it edits or makes, by its display name ("title"), or NULL */
 };
 
 char *wiz_drafts_dir(void);

@@ -1293,6 +1293,16 @@ enum wiz_result wiz_start_action(struct wizard *w, const char *action, const cha
 {
   if (w->job)
     return WIZ_E_BUSY;
+  size_t prefix = strlen(WIZ_FOLLOWUP_FIELD);
+  if (strncmp(action, WIZ_FOLLOWUP_FIELD, prefix) == 0) {
+    long f = wiz_form_field_index(w->form, action + prefix);
+    if (f < 0)
+      return WIZ_E_NOT_FOUND;
+    wiz_job_clear(w);
+    wiz_set_step(w, F(w, (size_t)f)->step);
+    wiz_set_focus(w, (size_t)f);
+    return WIZ_OK;
+  }
   if (!has_host(w) || !w->host->ops->start_action)
     return WIZ_E_HOST;
   wiz_job_clear(w);

@@ -153,6 +153,7 @@ void wiz_retry(struct wizard *w, size_t field);
 size_t wiz_pending(const struct wizard *w);
 
 /* --- actions --- */
+/* A follow-up WIZ_FOLLOWUP_FIELD "id" goes to that field (wiz_host.h). */
 enum wiz_result wiz_start_action(struct wizard *w, const char *action, const char *label);
 /** Every step valid: start the form's finish action; else go to the first invalid step. */
 enum wiz_result wiz_finish(struct wizard *w);

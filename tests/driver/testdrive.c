@@ -103,7 +103,9 @@ int main(int argc, char **argv)
                                 getenv("FAKE_CLOUD_LABEL"),
                                 NULL,
                                 0,
-                                fake_host_decl() };
+                                fake_host_decl(),
+                                NULL,
+                                NULL };
   if (i >= argc) {
     fprintf(stderr, "usage: synwiz-testdrive [--script F --dump-dir D] new FORM|resume|home|forms "
                     "check FILE\n");

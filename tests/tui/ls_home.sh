@@ -1,6 +1,7 @@
 #!/bin/sh
-# Saved Azure ML linked services on the home screen: each is listed with its actions (Test
-# connection, Edit, Remove), found by its workspace and name, so that two linked services
+# Saved Azure ML linked services on the home screen: each is one row under the section's
+# columns, its actions (Test connection, Edit, Remove) in a menu or on their digit, found by
+# its workspace and name, so that two linked services
 # of the same name in two workspaces stay apart. Test connection runs on the saved one and
 # shows its report; Edit opens the wizard on it (a rename is refused at the name field);
 # Remove asks first, then removes the one chosen from Synapse and from the store, and the
@@ -37,17 +38,22 @@ EOF
   expect_eq "a linked service AzureMLHome in $ws" "0 yes" "$? $(in_sandbox $ws)"
 done
 
-# The home screen: the wizards (2 rows), then each linked service's actions (3 rows each),
-# contoso-synapse's first.
+# The home screen (issue 10): one row per linked service under the section's columns, the
+# actions in a menu (Enter) or on their digit; contoso-synapse's row first.
 tui_start "$BIN" --cloud sandbox
 check "home lists the linked services" tui_wait "AzureMLHome"
-check "... with their actions" tui_wait "Test connection"
+check "... under the section's columns" tui_wait "Name         Workspace             Azure ML workspace  Authentication"
 tui_snap "$CAP/home.txt"
-expect_eq "... both, each with its workspace" "2 yes yes" \
-  "$(grep -c '^   AzureMLHome  *Test connection' "$CAP/home.txt") $(grep -q 'Test connection *contoso-synapse -> Azure ML contoso-ml, man' "$CAP/home.txt" && echo yes) $(grep -q 'Test connection *contoso-synapse-shir -> Azure ML contoso-ml' "$CAP/home.txt" && echo yes)"
-expect_eq "... Edit and Remove for each" "2 2" "$(grep -c '^  *Edit$' "$CAP/home.txt") $(grep -c '^  *Remove$' "$CAP/home.txt")"
+expect_eq "... one row each, each with its workspace" "2 yes yes" \
+  "$(grep -c '^   AzureMLHome  ' "$CAP/home.txt") $(grep -q '^   AzureMLHome  *contoso-synapse  *contoso-ml  *managed identity' "$CAP/home.txt" && echo yes) $(grep -q '^   AzureMLHome  *contoso-synapse-shir  *contoso-ml  *managed identity' "$CAP/home.txt" && echo yes)"
+expect_eq "... no row per action" 0 "$(grep -c 'Test connection' "$CAP/home.txt")"
 
 tui_keys Down Down Enter
+check "Enter opens its actions" tui_wait "1  Test connection"
+check "... Edit" tui_wait "2  Edit"
+check "... Remove" tui_wait "3  Remove"
+tui_snap "$CAP/menu.txt"
+tui_keys Enter
 check "Test connection runs on the saved one" tui_wait "Test connection passed (done)" 100
 check "... its findings on screen" tui_wait "[PASS] The managed identity of workspace contoso-synapse holds Contributor on contoso-ml"
 tui_snap "$CAP/tested.txt"
@@ -58,7 +64,8 @@ expect_eq "... nothing to save offered (it is saved)" no "$(grep -q '1  Save' "$
 tui_keys Enter
 check "back home, told how it went" tui_wait "Test connection AzureMLHome: done."
 
-tui_keys Down Down Down Enter
+# The cursor stayed on that row: its digit 2 is Edit, without moving.
+tui_text "2"
 check "Edit opens the wizard on it" tui_wait "Synapse workspace *       contoso-synapse " 100
 check "... looked up in Azure again" tui_wait_gone "Looking up" 100
 tui_keys F10
@@ -70,8 +77,10 @@ tui_wait "Cancel the wizard" >/dev/null
 tui_text "y"
 check "back home, nothing changed" tui_wait "Edit AzureMLHome: closed."
 
-# Remove the one in contoso-synapse-shir (its rows come after contoso-synapse's).
-tui_keys Down Down Down Down Down Down Down Enter
+# Remove the one in contoso-synapse-shir (the next row), through the menu.
+tui_keys Down Enter
+check "its menu" tui_wait "3  Remove"
+tui_keys Down Down Enter
 check "Remove asks first" tui_wait "AzureMLHome is not removed yet (cancelled)" 100
 check "... naming its workspace" tui_wait "contoso-synapse-shir and its record from the synwiz store"
 check "... with the confirmation as follow-up 1" tui_wait "1  Yes, remove AzureMLHome"
@@ -84,13 +93,14 @@ tui_keys Enter
 check "back home" tui_wait "Remove AzureMLHome: done."
 tui_snap "$CAP/home2.txt"
 expect_eq "home lists the other one only" "1 no" \
-  "$(grep -c '^   AzureMLHome  *Test connection' "$CAP/home2.txt") $(grep -q 'contoso-synapse-shir ->' "$CAP/home2.txt" && echo yes || echo no)"
+  "$(grep -c '^   AzureMLHome  ' "$CAP/home2.txt") $(grep -q 'contoso-synapse-shir' "$CAP/home2.txt" && echo yes || echo no)"
 expect_eq "the one chosen is gone from the sandbox, the other stays" "no yes" \
   "$(in_sandbox contoso-synapse-shir) $(in_sandbox contoso-synapse)"
 expect_eq "... and from the store, the other's record stays" "/contoso-synapse" \
   "$(recorded contoso-synapse-shir)/$(recorded contoso-synapse)"
 
-tui_keys Down Down Down Down Enter
+# The cursor is on the row that took the removed one's place: the other; 3 removes it.
+tui_text "3"
 check "Remove the other: asked" tui_wait "1  Yes, remove AzureMLHome" 100
 tui_keys 1
 check "... removed" tui_wait "Removed the linked service AzureMLHome (done)" 100

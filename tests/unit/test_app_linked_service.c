@@ -763,8 +763,20 @@ static void wrong_secret(void **state)
     said |= r->findings[i].status == WIZ_FINDING_FAIL &&
             strcmp(r->findings[i].title, "The client secret is wrong") == 0;
   assert_true(said);
+  /* It offers to change the secret first (issue 15), not only to test again ... */
+  assert_true(r->n_followups >= 2);
+  assert_string_equal(r->followups[0].action, WIZ_FOLLOWUP_FIELD "secret");
+  assert_string_equal(r->followups[0].label, "Change the secret");
+  assert_string_equal(r->followups[1].action, "linked_service_test");
   assert_null(last_put(fx));
   assert_int_equal(records_in_store(fx), 0);
+  /* ... and that follow-up goes back to the secret, the report closed, nothing run. */
+  assert_int_equal(wiz_start_action(fx->wiz, r->followups[0].action, "Change the secret"), WIZ_OK);
+  long secret = wiz_form_field_index(wiz_form(fx->wiz), "secret");
+  assert_true(secret >= 0);
+  assert_int_equal(wiz_focus(fx->wiz), (size_t)secret);
+  assert_int_equal(wiz_step(fx->wiz), wiz_form(fx->wiz)->fields[secret].step);
+  assert_int_equal(wiz_job_state(fx->wiz), WIZ_JOB_NONE);
   strbuf_done(&pb);
 }
 
@@ -1026,7 +1038,15 @@ static void home_entry_and_actions(void **state)
   assert_int_equal(run(fx, SP_ANSWERS, &pb), WIZ_OUTCOME_DONE);
   /* The home screen lists it with its actions, found again by workspace and name. */
   struct wiz_home *home = app_home_build(fx->app);
-  const struct wiz_home_section *sec = &home->sections[3];
+  const struct wiz_home_section *sec = NULL;
+  for (size_t i = 0; i < home->n_sections; i++) {
+    if (strcmp(home->sections[i].title, "Azure ML linked services") == 0)
+      sec = &home->sections[i];
+  }
+  assert_non_null(sec);
+  /* One row per thing, its columns filled. */
+  assert_int_equal(sec->n_columns, 3);
+  assert_string_equal(sec->entries[0].cells[0], "ws1");
   assert_int_equal(sec->n_entries, 1);
   assert_string_equal(sec->entries[0].name, "LS1");
   assert_string_equal(sec->entries[0].ref, "ws1/LS1");
@@ -1035,6 +1055,32 @@ static void home_entry_and_actions(void **state)
   assert_string_equal(sec->entries[0].action[0], "linked_service_test");
   assert_string_equal(sec->entries[0].action[1], "edit");
   assert_string_equal(sec->entries[0].action[2], "linked_service_remove");
+  /* No export wizard in this build: no Exports section until the registry acts on exports. */
+  for (size_t i = 0; i < home->n_sections; i++)
+    assert_string_not_equal(home->sections[i].title, "Exports");
+  wiz_home_delete(home);
+  /* A wizard acting on exports appears with its section, its section-wide action ("Run
+   * all") offered on the section, not on each export. */
+  static const struct app_action export_actions[] = {
+    { "home_test_run_all", "Run all", "export", 0, 0, APP_ACTION_SECTION },
+    { "home_test_run", "Run", "export", 0, 0, 0 },
+    { NULL, NULL, NULL, 0, 0, 0 },
+  };
+  assert_true(
+      app_action_register("home_test_export", app_host_linked_service_open, export_actions, NULL));
+  home = app_home_build(fx->app);
+  const struct wiz_home_section *ex = NULL;
+  for (size_t i = 0; i < home->n_sections; i++) {
+    if (strcmp(home->sections[i].title, "Exports") == 0)
+      ex = &home->sections[i];
+  }
+  assert_non_null(ex);
+  assert_int_equal(ex->n_entries, 0);
+  assert_int_equal(ex->n_columns, 4);
+  assert_int_equal(ex->n_actions, 1);
+  assert_string_equal(ex->action[0], "home_test_run_all");
+  assert_string_equal(ex->label[0], "Run all");
+  assert_string_equal(ex->form, "home_test_export");
   wiz_home_delete(home);
   /* Test connection on the saved one: no secret to sign in with (synwiz never kept it), so
    * the principal's role is what is checked; nothing new to save. */

@@ -466,6 +466,9 @@ static struct wiz_home *fh_home(void *ctx)
   struct wiz_home_entry *e = wiz_home_add_entry(
       s, "sales_lake", "contoso-synapse / contosolake / customerinsights", "connection");
   wiz_home_entry_add_action(e, "connection_doctor", "Check prerequisites");
+  wiz_home_entry_add_action(e, "edit", "Edit");
+  /* A section-wide action ("Run all"), as an export wizard's would be. */
+  wiz_home_section_add_action(s, "connection", "connection_doctor", "Check all");
   wiz_home_add_section(home, "Linked services", "No linked service yet.");
   return home;
 }
