@@ -678,6 +678,17 @@ void wiz_set_pending_pick(struct wizard *w, size_t field, const char *answer)
     resolve_pending(w, field);
 }
 
+void wiz_clear_pending_multi(struct wizard *w, size_t field)
+{
+  struct fstate *fs = &w->fs[field];
+  for (size_t k = 0; k < fs->n_pending_multi; k++)
+    free(fs->pending_multi[k]);
+  free(fs->pending_multi);
+  fs->pending_multi = NULL;
+  fs->n_pending_multi = 0;
+  wiz_value_clear(&fs->v);
+}
+
 void wiz_add_pending_multi(struct wizard *w, size_t field, const char *answer)
 {
   struct fstate *fs = &w->fs[field];
