@@ -1,0 +1,417 @@
+/*
+ * The export wizard's host (forms/export.json, issue 11): its rules, its actions on the
+ * runner (app_job.h) and its edit mode.
+ *
+ * Actions: export_save (Save: records the export, does not run it), export_save_run (Save
+ * and run: the same, then the export is handed to whoever runs it, app_host_export_take_run(),
+ * since a run is long and blocking and has its own progress and cancel), and the engine's
+ * edit. Saving has no Azure call: nothing exists in Synapse until the first run. An update
+ * never deletes anything in Synapse; its report says what it means (tables removed stay in
+ * the database, a new database name leaves the old database in place).
+ */
+#include "app/app_action.h"
+#include "app/app_ctx.h"
+#include "app/app_export.h"
+#include "app/app_host.h"
+#include "app/app_job.h"
+#include "app/store.h"
+#include "app/store_connection.h"
+#include "app/store_export.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "wizard/answers.h"
+#include "wizard/rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct export_host {
+  struct app_host_base base; /* first */
+  bool editing;
+  char *edit_id;
+  long edit_revision;
+  char *edit_database;
+  struct store_strings edit_tables;
+};
+
+static char *pending_run; /* the last "Save and run" (app_host_export_take_run) */
+
+char *app_host_export_take_run(void)
+{
+  char *name = pending_run;
+  pending_run = NULL;
+  return name;
+}
+
+static struct store *store_of(struct export_host *h)
+{
+  struct store *s = NULL;
+  const char *msg = NULL;
+  return app_ctx_store(h->base.app, &s, &msg) == APP_OK ? s : NULL;
+}
+
+/* ---- rules ---- */
+
+const char *const app_export_rules[] = { "export_display_name",   "export_database_name",
+                                         "export_tables_kept",    "export_schedule_time",
+                                         "export_schedule_hours", NULL };
+
+static bool list_has(const struct wiz_value *v, const char *name)
+{
+  for (size_t i = 0; v && i < v->n_list; i++)
+    if (v->list[i].id && strcasecmp(v->list[i].id, name) == 0)
+      return true;
+  return false;
+}
+
+static enum wiz_check check(void *ctx, const char *rule, const char *field_id,
+                            const struct wiz_answers *answers, struct strbuf *msg)
+{
+  struct export_host *h = ctx;
+  const char *text = wiz_answers_text(answers, field_id);
+  if (strcmp(rule, "export_display_name") == 0) {
+    const char *why = app_export_display_name_problem(text);
+    if (why) {
+      strbuf_puts(msg, why);
+      return WIZ_CHECK_ERROR;
+    }
+    struct store *s = store_of(h);
+    struct store_export e;
+    store_export_init(&e);
+    enum wiz_check res = WIZ_CHECK_OK;
+    if (s && store_export_find(s, text, &e) == APP_OK &&
+        !(h->editing && h->edit_id && strcmp(e.meta.id, h->edit_id) == 0)) {
+      strbuf_printf(msg,
+                    "An export named '%s' already exists (names are compared ignoring case): "
+                    "choose another name.",
+                    e.display_name);
+      res = WIZ_CHECK_ERROR;
+    }
+    store_export_done(&e);
+    return res;
+  }
+  if (strcmp(rule, "export_database_name") == 0) {
+    const char *why = app_export_database_name_problem(text);
+    if (why) {
+      strbuf_puts(msg, why);
+      return WIZ_CHECK_ERROR;
+    }
+    if (h->editing && h->edit_database && strcasecmp(text, h->edit_database) != 0) {
+      strbuf_printf(msg,
+                    "A new database name creates a new lake database, %s, on the next run. The "
+                    "database %s stays in Synapse with its tables and stops receiving updates.",
+                    text, h->edit_database);
+      return WIZ_CHECK_WARN;
+    }
+    return WIZ_CHECK_OK;
+  }
+  if (strcmp(rule, "export_tables_kept") == 0) {
+    const struct wiz_value *v = wiz_answers_get(answers, field_id);
+    if (!h->editing)
+      return WIZ_CHECK_OK;
+    struct strbuf gone;
+    strbuf_init(&gone, 0);
+    size_t n = 0;
+    for (size_t i = 0; i < h->edit_tables.n; i++) {
+      if (list_has(v, h->edit_tables.items[i]))
+        continue;
+      strbuf_printf(&gone, "%s%s", n++ ? ", " : "", h->edit_tables.items[i]);
+    }
+    enum wiz_check res = WIZ_CHECK_OK;
+    if (n) {
+      strbuf_printf(msg,
+                    "Removed from the export: %s. %s stay%s in the lake database with the data "
+                    "of the last run and %s no longer refreshed; nothing is deleted in Synapse.",
+                    gone.buf, n == 1 ? "It" : "They", n == 1 ? "s" : "", n == 1 ? "is" : "are");
+      res = WIZ_CHECK_WARN;
+    }
+    strbuf_done(&gone);
+    return res;
+  }
+  if (strcmp(rule, "export_schedule_time") == 0 || strcmp(rule, "export_schedule_hours") == 0) {
+    struct store_schedule sched = { STORE_SCHEDULE_OFF, NULL, NULL };
+    const char *why = NULL;
+    bool ok = app_export_schedule_set(
+        &sched, strcmp(rule, "export_schedule_time") == 0 ? "daily" : "every_hours", text, &why);
+    free(sched.recurrence);
+    free(sched.time);
+    if (!ok) {
+      strbuf_puts(msg, why);
+      return WIZ_CHECK_ERROR;
+    }
+  }
+  return WIZ_CHECK_OK;
+}
+
+/* ---- actions ---- */
+
+enum export_step { S_SAVE };
+enum export_mode { J_SAVE, J_SAVE_RUN };
+
+const struct app_action app_export_actions[] = {
+  { "edit", "Edit", "export", 0, 0, APP_ACTION_EDIT },
+  { "export_save", NULL, NULL, S_SAVE, J_SAVE, APP_ACTION_WRITES },
+  { "export_save_run", NULL, NULL, S_SAVE, J_SAVE_RUN, APP_ACTION_WRITES },
+  { NULL, NULL, NULL, 0, 0, 0 },
+};
+
+struct export_job {
+  struct app_job base;
+  struct store_export e;
+  char *connection; /* its display name */
+};
+
+static struct export_job *job_of(struct app_job *job)
+{
+  return (struct export_job *)job;
+}
+
+static struct export_host *host_of(struct app_job *job)
+{
+  return (struct export_host *)job->host;
+}
+
+static bool begin(struct app_job *job, const struct wiz_answers *a)
+{
+  struct export_job *j = job_of(job);
+  store_export_init(&j->e);
+  const char *conn = wiz_answers_text(a, "connection");
+  const char *name = wiz_answers_text(a, "display_name");
+  const char *db = wiz_answers_text(a, "database_name");
+  const struct wiz_value *tables = wiz_answers_get(a, "tables");
+  const char *kind = wiz_answers_text(a, "schedule");
+  const char *arg = kind && strcmp(kind, "daily") == 0 ? wiz_answers_text(a, "schedule_time")
+                                                       : wiz_answers_text(a, "schedule_hours");
+  const char *why = NULL;
+  if (!conn || !name || !db || !tables || !tables->n_list) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "Nothing to save",
+                   "Give a connection, a display name, a database name and at least one table.",
+                   NULL, NULL);
+    app_job_fail(job, WIZ_OUTCOME_INVALID);
+    return false;
+  }
+  if (!app_export_schedule_set(&j->e.schedule, kind, arg, &why)) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "The schedule is not valid", why, NULL, NULL);
+    app_job_fail(job, WIZ_OUTCOME_INVALID);
+    return false;
+  }
+  j->connection = xstrdup(conn);
+  j->e.display_name = xstrdup(name);
+  j->e.database_name = xstrdup(db);
+  for (size_t i = 0; i < tables->n_list; i++)
+    store_strings_add(&j->e.tables, tables->list[i].id);
+  job->scope = j->e.display_name;
+  return true;
+}
+
+static enum app_result may_write(struct app_job *job, struct store *s, struct strbuf *why)
+{
+  (void)job;
+  enum store_role role = store_actor_role(s);
+  if (role == STORE_ROLE_ADMIN || role == STORE_ROLE_CONTRIBUTOR)
+    return APP_OK;
+  strbuf_printf(why,
+                "Exports are created and changed by administrators and contributors; you "
+                "are %s in this store. Ask an administrator (synwiz role list shows them).",
+                store_role_title(role));
+  return APP_DENIED;
+}
+
+static void say_update(struct app_job *job, const struct store_export *before)
+{
+  struct export_job *j = job_of(job);
+  if (before->database_name && strcasecmp(before->database_name, j->e.database_name) != 0) {
+    char *t = xasprintf("A new lake database, %s, is created on the next run", j->e.database_name);
+    char *d = xasprintf("The database %s stays in Synapse with its tables and no longer "
+                        "receives updates; nothing was deleted.",
+                        before->database_name);
+    wiz_report_add(job->r, WIZ_FINDING_WARN, t, d, j->e.display_name, NULL);
+    free(t);
+    free(d);
+  }
+  for (size_t i = 0; i < before->tables.n; i++) {
+    if (store_strings_contains_nocase(&j->e.tables, before->tables.items[i]))
+      continue;
+    char *t = xasprintf("%s is no longer exported", before->tables.items[i]);
+    char *d = xasprintf("It stays in the lake database %s with the data of the last run, and "
+                        "its files stay in the container; it is no longer refreshed.",
+                        before->database_name);
+    wiz_report_add(job->r, WIZ_FINDING_WARN, t, d, j->e.display_name, NULL);
+    free(t);
+    free(d);
+  }
+}
+
+static int save_done(struct app_job *job, struct az_call *call)
+{
+  (void)call;
+  struct export_job *j = job_of(job);
+  struct export_host *h = host_of(job);
+  struct store *s = store_of(h);
+  if (!s) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "The store cannot be opened", NULL, NULL, NULL);
+    return app_job_fail_rc(job, APP_IO);
+  }
+  struct store_connection c;
+  store_connection_init(&c);
+  enum app_result rc = store_connection_find(s, j->connection, &c);
+  if (rc != APP_OK) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "The connection cannot be used", store_message(s),
+                   j->connection, NULL);
+    store_connection_done(&c);
+    return app_job_fail_rc(job, rc);
+  }
+  j->e.connection_id = xstrdup(c.meta.id);
+  store_connection_done(&c);
+  if (job->dry_run) {
+    wiz_report_add(job->r, WIZ_FINDING_INFO, "Dry run: the export would be saved in the store",
+                   "Nothing is created in Azure until the export runs.", j->e.display_name, NULL);
+    return APP_STEP_END;
+  }
+  struct store_export before;
+  store_export_init(&before);
+  if (h->editing) {
+    rc = store_export_get(s, h->edit_id, &before);
+    if (rc == APP_OK) {
+      j->e.meta.id = xstrdup(h->edit_id);
+      j->e.meta.revision = h->edit_revision;
+      j->e.status = before.status ? xstrdup(before.status) : NULL;
+      rc = store_export_update(s, &j->e);
+    }
+  } else {
+    rc = store_export_create(s, &j->e);
+  }
+  if (rc != APP_OK) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "The export was not saved", store_message(s),
+                   j->e.display_name, NULL);
+    store_export_done(&before);
+    return app_job_fail_rc(job, rc);
+  }
+  char *sched = app_export_schedule_text(&j->e.schedule);
+  char *detail =
+      xasprintf("Connection %s, lake database %s, %zu table%s, schedule: %s.", j->connection,
+                j->e.database_name, j->e.tables.n, j->e.tables.n == 1 ? "" : "s", sched);
+  wiz_report_add(job->r, WIZ_FINDING_PASS, h->editing ? "Export updated" : "Export saved", detail,
+                 j->e.display_name, NULL);
+  free(detail);
+  free(sched);
+  if (h->editing)
+    say_update(job, &before);
+  store_export_done(&before);
+  if (job->action->mode == J_SAVE_RUN) {
+    free(pending_run);
+    pending_run = xstrdup(j->e.display_name);
+    wiz_report_add(job->r, WIZ_FINDING_INFO, "The export runs now", NULL, j->e.display_name, NULL);
+  } else {
+    char *d = xasprintf("Save does not run it: run it with synwiz export run %s, or let its "
+                        "schedule do so.",
+                        j->e.display_name);
+    wiz_report_add(job->r, WIZ_FINDING_INFO, "Not run yet", d, j->e.display_name, NULL);
+    free(d);
+  }
+  return APP_STEP_END;
+}
+
+static const struct app_step steps[] = {
+  [S_SAVE] = { "save", "Saving the export...", NULL, save_done, "Could not save the export" },
+};
+
+static void finish(struct app_job *job)
+{
+  struct export_job *j = job_of(job);
+  struct export_host *h = host_of(job);
+  char *t = job->failed
+                ? xasprintf("Export %s not saved", j->e.display_name ? j->e.display_name : "")
+                : xasprintf("Export %s %s", j->e.display_name, h->editing ? "updated" : "saved");
+  app_job_set_title(job, t);
+  free(t);
+}
+
+static void job_done(struct app_job *job)
+{
+  struct export_job *j = job_of(job);
+  store_export_done(&j->e);
+  free(j->connection);
+}
+
+static const struct app_job_class jobs = {
+  sizeof(struct export_job), steps, begin, may_write, finish, NULL, job_done,
+};
+
+/* ---- edit mode ---- */
+
+static json_t *edit(struct app_host_base *base, const char *name, struct strbuf *why,
+                    enum app_result *out_rc)
+{
+  struct export_host *h = (struct export_host *)base;
+  struct store *s = store_of(h);
+  if (!s) {
+    strbuf_puts(why, "the store cannot be opened");
+    *out_rc = APP_IO;
+    return NULL;
+  }
+  struct store_export e;
+  store_export_init(&e);
+  enum app_result rc = store_export_find(s, name, &e);
+  if (rc != APP_OK) {
+    if (rc == APP_NOT_FOUND)
+      strbuf_printf(why, "there is no export named '%s' (synwiz export list shows them)", name);
+    else
+      strbuf_puts(why, store_message(s));
+    *out_rc = rc;
+    store_export_done(&e);
+    return NULL;
+  }
+  h->editing = true;
+  free(h->edit_id);
+  h->edit_id = xstrdup(e.meta.id);
+  h->edit_revision = e.meta.revision;
+  free(h->edit_database);
+  h->edit_database = xstrdup(e.database_name);
+  store_strings_done(&h->edit_tables);
+  for (size_t i = 0; i < e.tables.n; i++)
+    store_strings_add(&h->edit_tables, e.tables.items[i]);
+  json_t *answers = app_export_answers(&e, e.connection_name);
+  store_export_done(&e);
+  *out_rc = APP_OK;
+  return answers;
+}
+
+static void destroy(struct app_host_base *base)
+{
+  struct export_host *h = (struct export_host *)base;
+  free(h->edit_id);
+  free(h->edit_database);
+  store_strings_done(&h->edit_tables);
+  free(h);
+}
+
+struct app_host_base *app_host_export_open(struct app_ctx *app, struct strbuf *why,
+                                           enum app_result *out_rc)
+{
+  struct store *s = NULL;
+  const char *msg = NULL;
+  enum app_result rc = app_ctx_store(app, &s, &msg);
+  if (rc != APP_OK) {
+    strbuf_puts(why, msg ? msg : app_result_message(rc));
+    *out_rc = rc;
+    return NULL;
+  }
+  enum store_role role = store_actor_role(s);
+  if (role != STORE_ROLE_ADMIN && role != STORE_ROLE_CONTRIBUTOR) {
+    strbuf_printf(why,
+                  "exports are created and changed by administrators and contributors; you are "
+                  "%s in this store (synwiz role list shows who the administrators are)",
+                  store_role_title(role));
+    *out_rc = APP_DENIED;
+    return NULL;
+  }
+  struct export_host *h = xcalloc(1, sizeof(*h));
+  h->base.app = app;
+  h->base.jobs = &jobs;
+  h->base.check = check;
+  h->base.edit = edit;
+  h->base.destroy = destroy;
+  return &h->base;
+}
