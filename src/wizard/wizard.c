@@ -1297,6 +1297,9 @@ enum wiz_result wiz_start_action(struct wizard *w, const char *action, const cha
   w->job_state = WIZ_JOB_RUNNING;
   w->job_label = xstrdup(label ? label : action);
   w->job_is_finish = w->form->finish_action && strcmp(action, w->form->finish_action) == 0;
+  for (size_t i = 0; i < w->form->n_actions; i++)
+    if (w->form->actions[i].finishes && strcmp(w->form->actions[i].action, action) == 0)
+      w->job_is_finish = true;
   w->progress = (struct wiz_progress){ -1, -1, -1, -1, NULL };
   struct wiz_answers *snap = wiz_snapshot(w);
   int rc = w->host->ops->start_action(w->host->ctx, action, snap, w->host->dry_run, job);
