@@ -22,6 +22,7 @@
 #include "wizard/answers.h"
 #include "wizard/rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -146,13 +147,19 @@ static enum wiz_check check(void *ctx, const char *rule, const char *field_id,
 
 /* ---- actions ---- */
 
-enum export_step { S_SAVE };
-enum export_mode { J_SAVE, J_SAVE_RUN };
+enum export_step { S_SAVE, S_MANAGE };
+enum export_mode { J_SAVE, J_SAVE_RUN, J_DUPLICATE, J_DETACH, J_REMOVE_ASK, J_REMOVE };
 
+/* On a saved export (the home screen binds the host to it first). Run and Schedule are the
+ * CLI's (synwiz export run / schedule): a run is long and has its own progress and cancel. */
 const struct app_action app_export_actions[] = {
   { "edit", "Edit", "export", 0, 0, APP_ACTION_EDIT },
+  { "export_duplicate", "Create duplicate", "export", S_MANAGE, J_DUPLICATE, APP_ACTION_WRITES },
+  { "export_detach", "Detach connection", "export", S_MANAGE, J_DETACH, APP_ACTION_WRITES },
+  { "export_remove", "Remove", "export", S_MANAGE, J_REMOVE_ASK, 0 },
   { "export_save", NULL, NULL, S_SAVE, J_SAVE, APP_ACTION_WRITES },
   { "export_save_run", NULL, NULL, S_SAVE, J_SAVE_RUN, APP_ACTION_WRITES },
+  { "export_remove_confirm", NULL, NULL, S_MANAGE, J_REMOVE, APP_ACTION_WRITES },
   { NULL, NULL, NULL, 0, 0, 0 },
 };
 
@@ -176,6 +183,14 @@ static bool begin(struct app_job *job, const struct wiz_answers *a)
 {
   struct export_job *j = job_of(job);
   store_export_init(&j->e);
+  if (job->action->mode != J_SAVE && job->action->mode != J_SAVE_RUN) {
+    if (host_of(job)->editing)
+      return true;
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "No export chosen",
+                   "This action works on a saved export.", NULL, NULL);
+    app_job_fail(job, WIZ_OUTCOME_INVALID);
+    return false;
+  }
   const char *conn = wiz_answers_text(a, "connection");
   const char *name = wiz_answers_text(a, "display_name");
   const char *db = wiz_answers_text(a, "database_name");
@@ -313,14 +328,116 @@ static int save_done(struct app_job *job, struct az_call *call)
   return APP_STEP_END;
 }
 
+/* A copy to change: its own display name and database (two exports refreshing one database
+ * would overwrite each other's tables). */
+static enum app_result duplicate(struct app_job *job, struct store *s, struct store_export *e)
+{
+  struct store_export copy;
+  store_export_init(&copy);
+  enum app_result rc = APP_NAME_TAKEN;
+  for (int n = 1; rc == APP_NAME_TAKEN && n < 100; n++) {
+    store_export_done(&copy);
+    store_export_init(&copy);
+    copy.display_name = n == 1 ? xasprintf("Copy of %s", e->display_name)
+                               : xasprintf("Copy %d of %s", n, e->display_name);
+    char suffix[8];
+    snprintf(suffix, sizeof(suffix), "c%d", n);
+    size_t keep = strlen(e->database_name);
+    if (keep > 24 - strlen(suffix))
+      keep = 24 - strlen(suffix);
+    copy.database_name = xasprintf("%.*s%s", (int)keep, e->database_name, suffix);
+    copy.connection_id = e->connection_id ? xstrdup(e->connection_id) : NULL;
+    for (size_t i = 0; i < e->tables.n; i++)
+      store_strings_add(&copy.tables, e->tables.items[i]);
+    copy.schedule.mode = STORE_SCHEDULE_OFF;
+    rc = store_export_create(s, &copy);
+  }
+  if (rc == APP_OK) {
+    char *t = xasprintf("Created %s", copy.display_name);
+    char *d = xasprintf("The same connection and tables, lake database %s, schedule off. Edit it "
+                        "before its first run: synwiz export edit \"%s\".",
+                        copy.database_name, copy.display_name);
+    wiz_report_add(job->r, WIZ_FINDING_PASS, t, d, e->display_name, NULL);
+    free(t);
+    free(d);
+  }
+  store_export_done(&copy);
+  return rc;
+}
+
+static int manage_done(struct app_job *job, struct az_call *call)
+{
+  (void)call;
+  struct export_host *h = host_of(job);
+  struct store *s = store_of(h);
+  struct store_export e;
+  store_export_init(&e);
+  enum app_result rc = s ? store_export_get(s, h->edit_id, &e) : APP_IO;
+  if (rc == APP_OK) {
+    switch ((enum export_mode)job->action->mode) {
+    case J_REMOVE_ASK: {
+      char *t = xasprintf("Remove the export %s?", e.display_name);
+      wiz_report_add(job->r, WIZ_FINDING_INFO, t,
+                     "Its files in the container and its lake database stay in Synapse: "
+                     "removing an export deletes nothing there.",
+                     e.display_name, NULL);
+      free(t);
+      wiz_report_set_summary(job->r, "Press 1 to remove it; Enter keeps it.");
+      char *l = xasprintf("Yes, remove %s", e.display_name);
+      wiz_report_add_followup(job->r, "export_remove_confirm", l);
+      free(l);
+      break;
+    }
+    case J_REMOVE:
+      rc = store_export_remove(s, e.meta.id, h->edit_revision);
+      if (rc == APP_OK) {
+        char *d = xasprintf("Its files under customerinsights/%s/ and the lake database %s stay "
+                            "in Synapse.",
+                            e.display_name, e.database_name);
+        wiz_report_add(job->r, WIZ_FINDING_PASS, "Export removed", d, e.display_name, NULL);
+        free(d);
+      }
+      break;
+    case J_DETACH:
+      rc = store_export_detach(s, e.meta.id, h->edit_revision);
+      if (rc == APP_OK)
+        wiz_report_add(job->r, WIZ_FINDING_PASS, "Connection detached",
+                       "The export is kept, inactive (No connection): edit it to choose a "
+                       "connection again. Nothing changed in Synapse.",
+                       e.display_name, NULL);
+      break;
+    case J_DUPLICATE:
+      rc = duplicate(job, s, &e);
+      break;
+    default:
+      break;
+    }
+  }
+  if (rc != APP_OK) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "Not done", s ? store_message(s) : NULL,
+                   e.display_name, NULL);
+    store_export_done(&e);
+    return app_job_fail_rc(job, rc);
+  }
+  store_export_done(&e);
+  return APP_STEP_END;
+}
+
 static const struct app_step steps[] = {
   [S_SAVE] = { "save", "Saving the export...", NULL, save_done, "Could not save the export" },
+  [S_MANAGE] = { "manage", NULL, NULL, manage_done, "Could not change the export" },
 };
 
 static void finish(struct app_job *job)
 {
   struct export_job *j = job_of(job);
   struct export_host *h = host_of(job);
+  if (job->action->mode != J_SAVE && job->action->mode != J_SAVE_RUN) {
+    app_job_set_title(job, job->failed          ? "The export was not changed"
+                           : job->action->label ? job->action->label
+                                                : "Export");
+    return;
+  }
   char *t = job->failed
                 ? xasprintf("Export %s not saved", j->e.display_name ? j->e.display_name : "")
                 : xasprintf("Export %s %s", j->e.display_name, h->editing ? "updated" : "saved");

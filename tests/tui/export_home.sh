@@ -1,0 +1,53 @@
+#!/bin/sh
+# Actions on a saved export from the home screen (issue 11): the export is listed with Edit,
+# Create duplicate, Detach connection and Remove; Create duplicate makes "Copy of ..." with a
+# database of its own; Remove asks first and says the files and the database stay in Synapse.
+BIN=$1 SRC=$2 BLD=$3
+. "$SRC/tests/lib/common.sh"
+test_init tui-export-home
+command -v node >/dev/null 2>&1 || { echo "node is missing"; exit 77; }
+. "$SRC/tests/tui/lib.sh"
+sandbox_load
+sandbox_reset
+sandbox_login
+CAP=$OUT/captures
+mkdir -p "$CAP"
+export SYNWIZ_CLOUD=sandbox
+cat >"$CAP/conn.json" <<EOT
+{ "display_name": "shared_lake", "audience": "admins_and_contributors", "subscription": "Contoso Analytics",
+  "workspace": "contoso-synapse", "storage_account": "contosolake",
+  "container": "customerinsights", "private_link": false, "agree": true }
+EOT
+"$BIN" connection new --answers "$CAP/conn.json" --non-interactive >/dev/null 2>&1
+printf '{ "connection": "shared_lake", "display_name": "Sales", "database_name": "salesdb", "tables": ["Orders"], "schedule": "off" }' >"$CAP/export.json"
+"$BIN" export new --answers "$CAP/export.json" --non-interactive >/dev/null 2>&1
+expect_eq "setup: an export" 0 $?
+
+tui_start "$BIN" --cloud sandbox
+check "home lists the export" tui_wait "Sales" 100
+check "... with its actions" tui_wait "Create duplicate"
+tui_snap "$CAP/home.txt"
+tui_keys Down Down Down Down Down Down Down Enter
+check "Create duplicate" tui_wait "Created Copy of Sales" 100
+tui_snap "$CAP/duplicate.txt"
+check "... with a database of its own" grep -q "lake database salesdbc1" "$CAP/duplicate.txt"
+tui_keys Enter
+check "back home, the copy is listed" tui_wait "Copy of Sales" 50
+tui_snap "$CAP/home2.txt"
+"$BIN" export list --output json >"$CAP/list.json"
+expect_eq "the store holds both" "Copy of Sales,Sales" "$(jget "$CAP/list.json" 'j.map(e => e.display_name).sort().join()')"
+# Back home the cursor is on the first wizard again; Copy of Sales sorts before Sales, and
+# its Remove is its 4th action.
+tui_keys Down Down Down Down Down Down Down Down Down Enter
+check "Remove asks first" tui_wait "Remove the export Copy of Sales?" 100
+check "... saying the files and the database stay" tui_wait "lake database stay in Synapse"
+tui_snap "$CAP/remove-ask.txt"
+tui_keys 1
+check "removed" tui_wait "Export removed" 100
+tui_keys Enter
+tui_wait "Exports" >/dev/null
+tui_text "q"
+expect_eq "home quits: exit 0" 0 "$(tui_wait_exit)"
+"$BIN" export list --output json >"$CAP/list2.json"
+expect_eq "only the original is left" "Sales" "$(jget "$CAP/list2.json" 'j.map(e => e.display_name).join()')"
+test_done
