@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,22 +104,33 @@ static void on_progress(void *ud, const struct export_run_progress *p)
   else if (p->total <= p->bytes)
     snprintf(left, sizeof(left), "0 s");
   char *table = NULL;
+  char *line;
   if (p->table) {
     char *tb = app_table_format_bytes(p->table_bytes);
     char *tt = app_table_format_bytes(p->table_total);
-    table = xasprintf("%s (%d/%d): %s of %s; ", p->table, p->table_index, p->n_tables, tb, tt);
+    /* A terminal's line is short (it is rewritten in place); a log's says it all. */
+    table = pr->tty ? xasprintf("%s %d/%d %s/%s | ", p->table, p->table_index, p->n_tables, tb, tt)
+                    : xasprintf("%s (%d/%d): %s of %s; ", p->table, p->table_index, p->n_tables, tb,
+                                tt);
     free(tb);
     free(tt);
   }
-  char *line = strcmp(p->phase, "upload") == 0
-                   ? xasprintf("%s%s of %s overall, %s/s, about %s left", table ? table : "", done,
-                               total, r, left)
-                   : xasprintf("%s", p->line);
+  if (strcmp(p->phase, "upload") != 0)
+    line = xasprintf("%s", p->line);
+  else if (pr->tty)
+    line = xasprintf("%sall %s/%s %s/s %s left", table ? table : "", done, total, r, left);
+  else
+    line = xasprintf("%s%s of %s overall, %s/s, about %s left", table ? table : "", done, total, r,
+                     left);
   if (pr->tty) {
-    fprintf(stderr, "\r%-*s", pr->last_len, line);
+    /* One line rewritten in place: cut to the terminal's width, as a wrapped line cannot be
+     * rewritten with \r. */
+    struct winsize ws;
+    int width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1 : 79;
     int n = (int)strlen(line);
-    if (n < pr->last_len)
-      fprintf(stderr, "\r%s", line);
+    if (n > width)
+      n = width;
+    fprintf(stderr, "\r%-*.*s", pr->last_len > n ? pr->last_len : n, n, line);
     pr->last_len = n;
     fflush(stderr);
   } else {

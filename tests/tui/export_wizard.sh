@@ -71,14 +71,18 @@ tui_keys F10
 check "the review" tui_wait "Review and save"
 check "... says Save does not run the export" tui_wait "Save keeps the export and does"
 tui_snap "$CAP/5-review.txt"
+# Each upload slowed a little, so that the run's progress is seen on its way.
+"$BIN" sandbox fault --route '^PUT contosolake\.blob\..*\.csv' --delay-ms 250 >/dev/null
 tui_keys F6
 check "Save and run: the export is saved" tui_wait "Export Sales lake saved" 100
 tui_snap "$CAP/6-saved.txt"
 tui_keys Enter
-check "the run shows its progress" tui_wait "overall" 200
+check "the run shows its progress: bytes, rate, time left, per table and overall" \
+  tui_wait "WebActivity 3/3" 200
 tui_snap "$CAP/7-progress.txt"
 check "... and ends Successful" tui_wait "Sales lake: Successful" 300
 tui_snap "$CAP/8-run.txt"
+"$BIN" sandbox fault --clear >/dev/null
 expect_eq "exit 0" 0 "$(tui_wait_exit 100)"
 
 tui_new_server
