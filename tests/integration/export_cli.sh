@@ -33,6 +33,9 @@ D=$SYNWIZ_SANDBOX_DIR/data
 rows() { echo $(($(tr -cd '\n' <"$D/$1.csv" | wc -c) - 1)); }
 BLOBPORT=$(jget "$SYNWIZ_SANDBOX_DIR/runtime.json" 'String(j.ports.azurite)')
 BLOB="https://contosolake.blob.sandbox.localhost:$BLOBPORT"
+# Azurite keeps its blobs across sandbox resets: an export name of this run's own.
+S="Sales lake $(date +%s)"
+SU=$(echo "$S" | sed 's/ /%20/g')
 conn() { # conn FILE NAME AUDIENCE
   cat >"$1" <<EOF
 { "display_name": "$2", "audience": "$3", "subscription": "Contoso Analytics",
@@ -55,7 +58,7 @@ expect_eq "setup: two connections and a contributor" "0" "$?"
 
 # --- the contributor creates an export from an answers file, and runs it ---
 cat >"$T/sales.json" <<EOF
-{ "connection": "shared_lake", "display_name": "Sales lake", "database_name": "salesdb",
+{ "connection": "shared_lake", "display_name": "$S", "database_name": "salesdb",
   "tables": ["Customer", "Orders", "WebActivity"], "schedule": {"daily": "02:00"} }
 EOF
 as_sp export new --answers "$T/sales.json" --non-interactive >"$T/new.out" 2>"$T/new.err"
@@ -63,16 +66,16 @@ expect_eq "export new from an answers file (contributor, shared connection): exi
 check "... Save says it does not run the export" grep -q "Save does not run it" "$T/new.out"
 as_sp export list --output json >"$T/list0.json"
 expect_eq "export list: Not started, daily schedule, the connection used" \
-  "Sales lake|Azure Synapse Analytics|Not started|Daily at 02:00 UTC|shared_lake" \
+  "$S|Azure Synapse Analytics|Not started|Daily at 02:00 UTC|shared_lake" \
   "$(jget "$T/list0.json" '[j[0].display_name, j[0].type, j[0].run_status, j[0].schedule_text, j[0].connection_used].join("|")')"
 
 sandbox_control POST config '{"operationMs":300}' >/dev/null
 # One block of the run is refused once with a 503: the client retries that block.
 # (The demo tables' partitions fit in one block, so the block is the whole partition.)
 "$BIN" sandbox fault --route '^PUT contosolake\.blob\..*/Orders_2\.csv' --status 503 --count 1 >/dev/null
-as_sp export run "Sales lake" --partition-bytes 200000 >"$T/run1.out" 2>"$T/run1.err"
+as_sp export run "$S" --partition-bytes 200000 >"$T/run1.out" 2>"$T/run1.err"
 expect_eq "export run: Successful (exit 0), despite a 503 on a block" 0 $?
-check "... says Successful" grep -q "^Sales lake: Successful" "$T/run1.out"
+check "... says Successful" grep -q "^$S: Successful" "$T/run1.out"
 check "... plain progress lines on a pipe: bytes, rate, time left, per table" \
   grep -Eq "^Orders \(2/3\): .* of .*; .* of .* overall, .*/s, about .* left" "$T/run1.err"
 sandbox_control GET state >"$T/faults.json"
@@ -83,7 +86,7 @@ expect_eq "the lake database is Created with the three tables" "Created|Customer
 expect_eq "... with the source files' row counts" "$(rows Customer) $(rows Orders) $(rows WebActivity)" \
   "$(state_db salesdb 'd.tables.map(t => t.rows).join(" ")')"
 
-"$BIN" rest --shared-key --url "$BLOB/customerinsights/customerinsights/Sales%20lake/model.json" --download "$T/model.json" >/dev/null 2>&1
+"$BIN" rest --shared-key --url "$BLOB/customerinsights/customerinsights/$SU/model.json" --download "$T/model.json" >/dev/null 2>&1
 check "model.json is at customerinsights/<export>/model.json" test -s "$T/model.json"
 check "model.json is valid against the CDM model.json schema (ajv, the sandbox's)" node -e '
 const path = require("path"), fs = require("fs");
@@ -95,55 +98,55 @@ const m = JSON.parse(fs.readFileSync(process.argv[2]));
 if (!v(m)) { console.error(JSON.stringify(v.errors)); process.exit(1); }
 if (m.entities.length !== 3) process.exit(1);' "$SRC" "$T/model.json"
 
-as_sp export show "Sales lake" --output json >"$T/show1.json"
+as_sp export show "$S" --output json >"$T/show1.json"
 expect_eq "export show: the run recorded (status, tables, rows, database)" \
   "Successful|3|$(($(rows Customer) + $(rows Orders) + $(rows WebActivity)))|salesdb" \
   "$(jget "$T/show1.json" '[j.runs[0].status, j.runs[0].tables.length, j.runs[0].rows, j.runs[0].database].join("|")')"
 
 # --- faults ---
 "$BIN" sandbox fault --route '^PUT .*metastore/(create|update)-database-operations/salesdb' --fail-operation --count 1 >/dev/null
-as_sp export run "Sales lake" >"$T/fail.out" 2>"$T/fail.err"
+as_sp export run "$S" >"$T/fail.out" 2>"$T/fail.err"
 expect_eq "a Failed metastore operation: the run fails (exit 4)" 4 $?
-check "... recorded Failed" grep -q "^Sales lake: Failed" "$T/fail.out"
+check "... recorded Failed" grep -q "^$S: Failed" "$T/fail.out"
 check "... with Synapse's message" grep -q "Synapse could not update the lake database salesdb (Failed): .*fail" "$T/fail.err"
 "$BIN" sandbox fault --clear >/dev/null
 
-"$BIN" export run "Sales lake" >"$T/dana.out" 2>"$T/dana.err"
+"$BIN" export run "$S" >"$T/dana.out" 2>"$T/dana.err"
 expect_eq "Dana, without the blob data role: the run fails (exit 4)" 4 $?
 check "... names the role and the fix" grep -q "needs Storage Blob Data Contributor .* nothing was uploaded. Grant it with: synwiz doctor shared_lake --fix" "$T/dana.err"
 check "... stopped before uploading (no progress of a table)" sh -c '! grep -q "(1/3)" "$1"' sh "$T/dana.err"
 
 # --- an update: a table removed, the database renamed ---
 cat >"$T/sales2.json" <<EOF
-{ "connection": "shared_lake", "display_name": "Sales lake", "database_name": "salesdb2",
+{ "connection": "shared_lake", "display_name": "$S", "database_name": "salesdb2",
   "tables": ["Customer", "Orders"], "schedule": "off" }
 EOF
-as_sp export edit "Sales lake" --answers "$T/sales2.json" --non-interactive >"$T/edit.out" 2>"$T/edit.err"
+as_sp export edit "$S" --answers "$T/sales2.json" --non-interactive >"$T/edit.out" 2>"$T/edit.err"
 expect_eq "export edit: exit 0" 0 $?
 check "... says the old database stays" grep -q "The database salesdb stays in Synapse" "$T/edit.out"
 check "... says the removed table stays in the database" grep -q "WebActivity is no longer exported" "$T/edit.out"
-as_sp export run "Sales lake" --partition-bytes 200000 >"$T/run2.out" 2>"$T/run2.err"
+as_sp export run "$S" --partition-bytes 200000 >"$T/run2.out" 2>"$T/run2.err"
 expect_eq "the run after the update: exit 0" 0 $?
 expect_eq "a new database is created with the two tables" "Created|Customer Orders" \
   "$(state_db salesdb2 'd.status + "|" + d.tables.map(t => t.name).join(" ")')"
 expect_eq "the old database is still there, with its three tables" "Customer Orders WebActivity" \
   "$(state_db salesdb 'd.tables.map(t => t.name).join(" ")')"
-as_sp rest --url "$BLOB/customerinsights?restype=container&comp=list&prefix=customerinsights/Sales%20lake/WebActivity/" >"$T/blobs.xml" 2>&1
+as_sp rest --url "$BLOB/customerinsights?restype=container&comp=list&prefix=customerinsights/$SU/WebActivity/" >"$T/blobs.xml" 2>&1
 check "the removed table's files are still in the container" grep -q "WebActivity_1.csv" "$T/blobs.xml"
-as_sp export show "Sales lake" >"$T/show2.out" 2>&1
+as_sp export show "$S" >"$T/show2.out" 2>&1
 check "export show lists the database left behind" grep -q "^  lake database salesdb$" "$T/show2.out"
 check "... and the table left behind" grep -q "^  table WebActivity in lake database salesdb$" "$T/show2.out"
 
 # --- roles ---
-sed 's/shared_lake/admin_lake/; s/Sales lake/Admin export/' "$T/sales.json" >"$T/adm.json"
+sed "s/shared_lake/admin_lake/; s/$S/Admin export/" "$T/sales.json" >"$T/adm.json"
 as_sp export new --answers "$T/adm.json" --non-interactive >"$T/adm.out" 2>&1
 check "a contributor cannot use an administrators-only connection" sh -c '[ "$1" -ne 0 ]' sh $?
 "$BIN" role add "$SP" viewer --name synwiz-automation >/dev/null 2>&1
-sed 's/Sales lake/Viewer export/' "$T/sales.json" >"$T/viewer.json"
+sed "s/$S/Viewer export/" "$T/sales.json" >"$T/viewer.json"
 as_sp export new --answers "$T/viewer.json" --non-interactive >"$T/viewer.out" 2>"$T/viewer.err"
 expect_eq "a viewer cannot create an export (exit 3)" 3 $?
 check "... and is told who can" grep -q "administrators and contributors" "$T/viewer.err"
-as_sp export run "Sales lake" >/dev/null 2>"$T/viewer-run.err"
+as_sp export run "$S" >/dev/null 2>"$T/viewer-run.err"
 expect_eq "... nor run one (exit 3)" 3 $?
 "$BIN" role add "$SP" contributor --name synwiz-automation >/dev/null 2>&1
 
@@ -151,16 +154,16 @@ expect_eq "... nor run one (exit 3)" 3 $?
 sandbox_control POST config '{"operationMs":3000}' >/dev/null
 # Not through as_sp (a function): $! must be synwiz itself.
 env XDG_STATE_HOME="$SP_STATE" AZURE_TENANT_ID="$SYNWIZ_SANDBOX_TENANT" AZURE_CLIENT_ID="$SYNWIZ_SANDBOX_CLIENT_ID" \
-  AZURE_CLIENT_SECRET="$SYNWIZ_SANDBOX_CLIENT_SECRET" "$BIN" export run "Sales lake" --partition-bytes 20000 >"$T/killed.out" 2>"$T/killed.err" &
+  AZURE_CLIENT_SECRET="$SYNWIZ_SANDBOX_CLIENT_SECRET" "$BIN" export run "$S" --partition-bytes 20000 >"$T/killed.out" 2>"$T/killed.err" &
 pid=$!
 i=0
 while [ $i -lt 100 ] && ! grep -q "(2/2)\|lake database" "$T/killed.err" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 kill -9 $pid
 wait $pid 2>/dev/null
 sandbox_control POST config '{"operationMs":300}' >/dev/null
-as_sp export run "Sales lake" >"$T/after.out" 2>"$T/after.err"
+as_sp export run "$S" >"$T/after.out" 2>"$T/after.err"
 expect_eq "after kill -9, the next run succeeds" 0 $?
-as_sp export show "Sales lake" --output json >"$T/show3.json"
+as_sp export show "$S" --output json >"$T/show3.json"
 expect_eq "... the killed run is recorded Failed (interrupted)" "Successful|Failed|Interrupted" \
   "$(jget "$T/show3.json" '[j.runs[0].status, j.runs[1].status, j.runs[1].error.split(":")[0]].join("|")')"
 check "every run record parses" node -e '
