@@ -140,7 +140,8 @@ check "... and the table left behind" grep -q "^  table WebActivity in lake data
 # --- roles ---
 sed "s/shared_lake/admin_lake/; s/$S/Admin export/" "$T/sales.json" >"$T/adm.json"
 as_sp export new --answers "$T/adm.json" --non-interactive >"$T/adm.out" 2>&1
-check "a contributor cannot use an administrators-only connection" sh -c '[ "$1" -ne 0 ]' sh $?
+expect_eq "a contributor cannot use an administrators-only connection (exit 2)" 2 $?
+check "... it is not even listed to them" grep -q 'No Connection for export "admin_lake" in the list' "$T/adm.out"
 "$BIN" role add "$SP" viewer --name synwiz-automation >/dev/null 2>&1
 sed "s/$S/Viewer export/" "$T/sales.json" >"$T/viewer.json"
 as_sp export new --answers "$T/viewer.json" --non-interactive >"$T/viewer.out" 2>"$T/viewer.err"
