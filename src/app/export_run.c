@@ -562,11 +562,16 @@ enum export_run_status export_run(const struct export_run_options *o, json_t **o
   store_connection_init(&r.conn);
   const struct store_export *e = o->e;
   time_t start = time(NULL);
-  char when[32], stamp[32], id[UUID_STR_LEN], host[256] = "";
+  char when[32], stamp[64], id[UUID_STR_LEN], host[256] = "";
   iso_time(start, when);
   struct tm tm;
   gmtime_r(&start, &tm);
-  strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+  /* Milliseconds in the name: records sort by it, and two runs may start in one second. */
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  char secs[20];
+  strftime(secs, sizeof(secs), "%Y%m%dT%H%M%S", &tm);
+  snprintf(stamp, sizeof(stamp), "%s.%03dZ", secs, (int)(now.tv_nsec / 1000000L) % 1000);
   uuid_v4(id);
   gethostname(host, sizeof(host) - 1);
   r.rec = json_pack("{s:s, s:s, s:s, s:s, s:n, s:s, s:O, s:s, s:I, s:s}", "id", id, "export_id",
