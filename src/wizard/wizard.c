@@ -213,7 +213,9 @@ char *wiz_value_display(const struct wiz_value *v)
     strbuf_init(&sb, 0);
     for (size_t i = 0; i < v->n_list; i++)
       strbuf_printf(&sb, "%s%s", i ? ", " : "", v->list[i].label);
-    return strbuf_detach(&sb, NULL);
+    char *out = strbuf_detach(&sb, NULL);
+    strbuf_done(&sb); /* detach leaves a fresh buffer behind */
+    return out;
   }
   case WIZ_V_MAP:
     return xasprintf("%zu attributes mapped", v->n_pairs);
