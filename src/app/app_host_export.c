@@ -456,6 +456,32 @@ static const struct app_job_class jobs = {
   sizeof(struct export_job), steps, begin, may_write, finish, NULL, job_done,
 };
 
+/* ---- the connection picker ---- */
+
+/* No connection this identity may use: say so in the list, and who can add one. */
+static void filter(const char *source, struct wiz_list *items, void *ud)
+{
+  struct export_host *h = ud;
+  if (strcmp(source, "connections") != 0 || items->n)
+    return;
+  struct store *s = store_of(h);
+  struct strbuf why;
+  strbuf_init(&why, 0);
+  bool admin = s && store_actor_role(s) == STORE_ROLE_ADMIN;
+  if (admin) {
+    strbuf_puts(&why, "There is no connection yet: add one with Set up Azure Synapse Analytics "
+                      "connection on the home screen (synwiz connection new), then press F5 here.");
+  } else {
+    /* The store's refusal names the administrators. */
+    strbuf_puts(&why, "No connection is shared with contributors: ask an administrator to share "
+                      "or add one.");
+    if (s && store_connection_require_admin(s, "add connections") != APP_OK)
+      strbuf_printf(&why, " %s", store_message(s));
+  }
+  wiz_list_add(items, "", "No connection", NULL, why.buf);
+  strbuf_done(&why);
+}
+
 /* ---- edit mode ---- */
 
 static json_t *edit(struct app_host_base *base, const char *name, struct strbuf *why,
@@ -529,6 +555,7 @@ struct app_host_base *app_host_export_open(struct app_ctx *app, struct strbuf *w
   h->base.jobs = &jobs;
   h->base.check = check;
   h->base.edit = edit;
+  h->base.filter = filter;
   h->base.destroy = destroy;
   return &h->base;
 }
