@@ -3,6 +3,7 @@
 #include "app/app_action.h"
 #include "app/app_ctx.h"
 #include "app/app_linked_service.h"
+#include "app/export_run.h"
 #include "app/store.h"
 #include "app/store_connection.h"
 #include "app/store_export.h"
@@ -52,11 +53,15 @@ static enum app_result export_rows(struct store *s, struct wiz_home_section *sec
   enum app_result rc = store_export_list(s, &l);
   for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
     const struct store_export *e = &l.items[i];
+    /* Its status is its last run's (export_run.h keeps the runs). */
+    json_t *runs = export_run_history(s, e->meta.id, 1);
+    const char *last = json_string_value(json_object_get(json_array_get(runs, 0), "status"));
     add_row(sec, "export", e->display_name,
             xasprintf("database %s on %s, %s", e->database_name,
                       e->connection_name ? e->connection_name : STORE_NO_CONNECTION,
-                      e->status ? e->status : "Not started"),
+                      last ? last : "Not started"),
             true);
+    json_decref(runs);
   }
   store_export_list_done(&l);
   return rc;

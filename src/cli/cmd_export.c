@@ -393,18 +393,25 @@ static int do_list(struct session *se, bool json)
   } else if (!l.n) {
     printf("No exports. Create one with: synwiz export new\n");
   } else {
-    printf("%-24s %-24s %-11s %-21s %-22s %s\n", "DISPLAY NAME", "TYPE", "STATUS", "REFRESHED",
-           "SCHEDULE", "CONNECTION USED");
+    /* Contributors and viewers are told what they may do with each export. */
+    enum store_role role = store_actor_role(se->s);
+    const char *perm = role == STORE_ROLE_ADMIN         ? NULL
+                       : role == STORE_ROLE_CONTRIBUTOR ? "Manage"
+                                                        : "View";
+    printf("%-24s %-24s %-11s %-21s %-22s %-16s%s\n", "DISPLAY NAME", "TYPE", "STATUS", "REFRESHED",
+           "SCHEDULE", "CONNECTION USED", perm ? "YOUR PERMISSIONS" : "");
     size_t i;
     json_t *j;
     json_array_foreach(arr, i, j)
     {
       const char *conn = json_string_value(json_object_get(j, "connection_used"));
       const char *ref = json_string_value(json_object_get(j, "refreshed"));
-      printf("%-24s %-24s %-11s %-21s %-22s %s\n", l.items[i].display_name,
+      /* A detached export is changed by administrators only (store_export.h). */
+      const char *p = perm && !conn ? "View" : perm;
+      printf("%-24s %-24s %-11s %-21s %-22s %-16s%s\n", l.items[i].display_name,
              "Azure Synapse Analytics", json_string_value(json_object_get(j, "run_status")),
              ref ? ref : "-", json_string_value(json_object_get(j, "schedule_text")),
-             conn ? conn : "No connection");
+             conn ? conn : "No connection", p ? p : "");
     }
   }
   json_decref(arr);

@@ -69,6 +69,11 @@ expect_eq "export list: Not started, daily schedule, the connection used" \
   "$S|Azure Synapse Analytics|Not started|Daily at 02:00 UTC|shared_lake" \
   "$(jget "$T/list0.json" '[j[0].display_name, j[0].type, j[0].run_status, j[0].schedule_text, j[0].connection_used].join("|")')"
 
+as_sp export list >"$T/list0.txt"
+check "export list's columns, and Your permissions for a contributor" grep -Eq \
+  "^DISPLAY NAME +TYPE +STATUS +REFRESHED +SCHEDULE +CONNECTION USED +YOUR PERMISSIONS" "$T/list0.txt"
+check "... Manage, on a connection shared with contributors" grep -Eq "^$S .*shared_lake +Manage" "$T/list0.txt"
+
 sandbox_control POST config '{"operationMs":300}' >/dev/null
 # One block of the run is refused once with a 503: the client retries that block.
 # (The demo tables' partitions fit in one block, so the block is the whole partition.)
