@@ -25,10 +25,6 @@ extern const char *const app_export_rules[];
 struct app_host_base *app_host_export_open(struct app_ctx *app, struct strbuf *why,
                                            enum app_result *out_rc);
 
-/** The name of the export the last "Save and run" saved (fresh), or NULL; cleared. The CLI
- * runs it once the wizard has ended. */
-char *app_host_export_take_run(void);
-
 /** Database names: a letter, then letters and digits, at most 24 (the metastore's rule). NULL
  * when valid, else the sentence saying why (static). */
 const char *app_export_database_name_problem(const char *name);

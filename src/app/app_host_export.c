@@ -3,11 +3,11 @@
  * runner (app_job.h) and its edit mode.
  *
  * Actions: export_save (Save: records the export, does not run it), export_save_run (Save
- * and run: the same, then the export is handed to whoever runs it, app_host_export_take_run(),
- * since a run is long and blocking and has its own progress and cancel), and the engine's
- * edit. Saving has no Azure call: nothing exists in Synapse until the first run. An update
- * never deletes anything in Synapse; its report says what it means (tables removed stay in
- * the database, a new database name leaves the old database in place).
+ * and run: the same, then Run's step), the engine's edit, and the actions on a saved export
+ * (Run, Create duplicate, Detach connection, Remove). Saving has no Azure call: nothing exists in
+ * Synapse until the first run. An update never deletes anything in Synapse; its report says what it
+ * means (tables removed stay in the database, a new database name leaves the old database in
+ * place).
  */
 #include "app/app_action.h"
 #include "app/app_ctx.h"
@@ -15,6 +15,8 @@
 #include "app/app_host.h"
 #include "app/app_job.h"
 #include "app/store.h"
+#include "azure/az_client.h"
+#include "azure/az_cloud.h"
 #include "app/store_connection.h"
 #include "app/store_export.h"
 #include "util/strbuf.h"
@@ -22,10 +24,16 @@
 #include "wizard/answers.h"
 #include "wizard/rules.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 struct export_host {
   struct app_host_base base; /* first */
@@ -35,15 +43,6 @@ struct export_host {
   char *edit_database;
   struct store_strings edit_tables;
 };
-
-static char *pending_run; /* the last "Save and run" (app_host_export_take_run) */
-
-char *app_host_export_take_run(void)
-{
-  char *name = pending_run;
-  pending_run = NULL;
-  return name;
-}
 
 static struct store *store_of(struct export_host *h)
 {
@@ -147,13 +146,16 @@ static enum wiz_check check(void *ctx, const char *rule, const char *field_id,
 
 /* ---- actions ---- */
 
-enum export_step { S_SAVE, S_MANAGE };
-enum export_mode { J_SAVE, J_SAVE_RUN, J_DUPLICATE, J_DETACH, J_REMOVE_ASK, J_REMOVE };
+enum export_step { S_SAVE, S_MANAGE, S_RUN };
+enum export_mode { J_SAVE, J_SAVE_RUN, J_DUPLICATE, J_DETACH, J_REMOVE_ASK, J_REMOVE, J_RUN };
 
-/* On a saved export (the home screen binds the host to it first). Run and Schedule are the
- * CLI's (synwiz export run / schedule): a run is long and has its own progress and cancel. */
+/* On a saved export (the home screen binds the host to it first). Schedule is the CLI's
+ * (synwiz export schedule NAME ...). Run runs `synwiz export run NAME` as a child process:
+ * a run is long and blocking (export_run.h), and the screen must stay alive meanwhile; its
+ * last progress line is the action's, and Cancel sends it SIGINT (a clean Canceled). */
 const struct app_action app_export_actions[] = {
   { "edit", "Edit", "export", 0, 0, APP_ACTION_EDIT },
+  { "export_run", "Run", "export", S_RUN, J_RUN, 0 },
   { "export_duplicate", "Create duplicate", "export", S_MANAGE, J_DUPLICATE, APP_ACTION_WRITES },
   { "export_detach", "Detach connection", "export", S_MANAGE, J_DETACH, APP_ACTION_WRITES },
   { "export_remove", "Remove", "export", S_MANAGE, J_REMOVE_ASK, 0 },
@@ -167,6 +169,10 @@ struct export_job {
   struct app_job base;
   struct store_export e;
   char *connection; /* its display name */
+  /* Run: the child running `synwiz export run`, its output (a pipe) and what it said. */
+  pid_t child;
+  int out_fd;
+  struct strbuf out;
 };
 
 static struct export_job *job_of(struct app_job *job)
@@ -183,6 +189,8 @@ static bool begin(struct app_job *job, const struct wiz_answers *a)
 {
   struct export_job *j = job_of(job);
   store_export_init(&j->e);
+  strbuf_init(&j->out, 1 << 20);
+  j->out_fd = -1;
   if (job->action->mode != J_SAVE && job->action->mode != J_SAVE_RUN) {
     if (host_of(job)->editing)
       return true;
@@ -315,16 +323,16 @@ static int save_done(struct app_job *job, struct az_call *call)
     say_update(job, &before);
   store_export_done(&before);
   if (job->action->mode == J_SAVE_RUN) {
-    free(pending_run);
-    pending_run = xstrdup(j->e.display_name);
-    wiz_report_add(job->r, WIZ_FINDING_INFO, "The export runs now", NULL, j->e.display_name, NULL);
-  } else {
-    char *d = xasprintf("Save does not run it: run it with synwiz export run %s, or let its "
-                        "schedule do so.",
-                        j->e.display_name);
-    wiz_report_add(job->r, WIZ_FINDING_INFO, "Not run yet", d, j->e.display_name, NULL);
-    free(d);
+    /* The run works on the saved record, as Run on the home screen does. */
+    free(h->edit_id);
+    h->edit_id = xstrdup(j->e.meta.id);
+    return S_RUN;
   }
+  char *d = xasprintf("Save does not run it: run it with synwiz export run %s, or let its "
+                      "schedule do so.",
+                      j->e.display_name);
+  wiz_report_add(job->r, WIZ_FINDING_INFO, "Not run yet", d, j->e.display_name, NULL);
+  free(d);
   return APP_STEP_END;
 }
 
@@ -423,15 +431,168 @@ static int manage_done(struct app_job *job, struct az_call *call)
   return APP_STEP_END;
 }
 
+/* ---- Run: a child process ---- */
+
+static bool run_spawn(struct app_job *job)
+{
+  struct export_job *j = job_of(job);
+  struct export_host *h = host_of(job);
+  struct store *s = store_of(h);
+  struct store_export e;
+  store_export_init(&e);
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  int fds[2];
+  if (!s || store_export_get(s, h->edit_id, &e) != APP_OK || n <= 0 || pipe(fds) != 0) {
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "The run could not start", s ? store_message(s) : NULL,
+                   NULL, NULL);
+    store_export_done(&e);
+    return false;
+  }
+  self[n] = '\0';
+  const struct az_cloud *cloud = az_client_cloud(app_ctx_client(h->base.app));
+  char *const argv[] = { "synwiz",
+                         "--cloud",
+                         cloud && cloud->name ? cloud->name : "public",
+                         "--store",
+                         (char *)store_dir(s),
+                         "export",
+                         "run",
+                         e.display_name,
+                         NULL };
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0)
+      dup2(devnull, STDIN_FILENO);
+    execv(self, argv);
+    _exit(127);
+  }
+  close(fds[1]);
+  store_export_done(&e);
+  if (pid < 0) {
+    close(fds[0]);
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "The run could not start", NULL, NULL, NULL);
+    return false;
+  }
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  j->child = pid;
+  j->out_fd = fds[0];
+  return true;
+}
+
+/* Read what the child said; the last complete line is the progress line. */
+static void run_read(struct export_job *j)
+{
+  char buf[4096];
+  ssize_t n;
+  while (j->out_fd >= 0 && (n = read(j->out_fd, buf, sizeof(buf))) > 0)
+    strbuf_append(&j->out, buf, (size_t)n);
+  const char *end = j->out.buf + j->out.len;
+  while (end > j->out.buf && (end[-1] == '\n' || end[-1] == '\r'))
+    end--;
+  const char *start = end;
+  while (start > j->out.buf && start[-1] != '\n' && start[-1] != '\r')
+    start--;
+  if (end > start)
+    app_job_say(&j->base, "%.*s", (int)(end - start), start);
+}
+
+static struct az_call *run_start(struct app_job *job)
+{
+  struct export_job *j = job_of(job);
+  if (!j->child && !run_spawn(job))
+    return NULL;
+  return az_call_delay(app_ctx_client(host_of(job)->base.app), 200);
+}
+
+static int run_done(struct app_job *job, struct az_call *call)
+{
+  struct export_job *j = job_of(job);
+  if (!j->child) /* it never started */
+    return app_job_fail(job, WIZ_OUTCOME_FAILED);
+  (void)call;
+  run_read(j);
+  int status = 0;
+  pid_t r = waitpid(j->child, &status, WNOHANG);
+  if (r == 0)
+    return S_RUN; /* still running: wait again */
+  j->child = 0;
+  run_read(j);
+  int code = r > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 4;
+  /* Its words: every line but the progress lines (those rewritten in place). */
+  struct strbuf said;
+  strbuf_init(&said, 0);
+  for (char *line = j->out.buf; line && *line;) {
+    char *nl = line + strcspn(line, "\r\n");
+    if (!strstr(line, " left") || nl - line < (ptrdiff_t)strlen(" left") ||
+        strncmp(nl - strlen(" left"), " left", strlen(" left")) != 0)
+      strbuf_printf(&said, "%.*s\n", (int)(nl - line), line);
+    line = *nl ? nl + 1 : nl;
+  }
+  wiz_report_add(job->r, code == 0 ? WIZ_FINDING_PASS : WIZ_FINDING_FAIL,
+                 code == 0 ? "The export ran" : "The export did not run to its end", said.buf, NULL,
+                 NULL);
+  strbuf_done(&said);
+  if (code == 0)
+    return APP_STEP_END;
+  return app_job_fail(job, code == 1   ? WIZ_OUTCOME_CANCELLED
+                           : code == 3 ? WIZ_OUTCOME_REFUSED
+                                       : WIZ_OUTCOME_FAILED);
+}
+
+/* Cancel: the child is asked to stop as Ctrl-C asks it (the run is recorded Canceled); one
+ * that does not stop within a few seconds is killed (the next command records it as
+ * interrupted). */
+static void run_stop(struct export_job *j)
+{
+  if (!j->child)
+    return;
+  kill(j->child, SIGINT);
+  for (int i = 0; i < 100; i++) {
+    if (waitpid(j->child, NULL, WNOHANG) != 0) {
+      j->child = 0;
+      return;
+    }
+    struct timespec ts = { 0, 50 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+  }
+  kill(j->child, SIGKILL);
+  waitpid(j->child, NULL, 0);
+  j->child = 0;
+}
+
+static void cancelled(struct app_job *job)
+{
+  struct export_job *j = job_of(job);
+  if (j->child) {
+    run_stop(j);
+    wiz_report_add(job->r, WIZ_FINDING_INFO, "The run was canceled",
+                   "Partitions already committed stay; the one in flight never commits; "
+                   "model.json and the database were not changed.",
+                   NULL, NULL);
+  }
+}
+
 static const struct app_step steps[] = {
   [S_SAVE] = { "save", "Saving the export...", NULL, save_done, "Could not save the export" },
   [S_MANAGE] = { "manage", NULL, NULL, manage_done, "Could not change the export" },
+  [S_RUN] = { "run", NULL, run_start, run_done, "The export did not run" },
 };
 
 static void finish(struct app_job *job)
 {
   struct export_job *j = job_of(job);
   struct export_host *h = host_of(job);
+  if (job->action->mode == J_SAVE_RUN && !job->failed) {
+    app_job_set_title(job, "Export saved and run");
+    return;
+  }
   if (job->action->mode != J_SAVE && job->action->mode != J_SAVE_RUN) {
     app_job_set_title(job, job->failed          ? "The export was not changed"
                            : job->action->label ? job->action->label
@@ -448,12 +609,16 @@ static void finish(struct app_job *job)
 static void job_done(struct app_job *job)
 {
   struct export_job *j = job_of(job);
+  run_stop(j);
+  if (j->out_fd > 0)
+    close(j->out_fd);
+  strbuf_done(&j->out);
   store_export_done(&j->e);
   free(j->connection);
 }
 
 static const struct app_job_class jobs = {
-  sizeof(struct export_job), steps, begin, may_write, finish, NULL, job_done,
+  sizeof(struct export_job), steps, begin, may_write, finish, cancelled, job_done,
 };
 
 /* ---- the connection picker ---- */

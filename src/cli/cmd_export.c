@@ -626,10 +626,6 @@ static int do_wizard(struct cli_ctx *ctx, int argc, char **argv, bool edit)
     unlink(staged);
     free(staged);
   }
-  char *run = app_host_export_take_run();
-  if (rc == CLI_EXIT_DONE && run && !o.dry_run)
-    rc = cmd_run(ctx, run, false, 0);
-  free(run);
   return rc;
 }
 

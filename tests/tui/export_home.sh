@@ -23,11 +23,23 @@ printf '{ "connection": "shared_lake", "display_name": "Sales", "database_name":
 "$BIN" export new --answers "$CAP/export.json" --non-interactive >/dev/null 2>&1
 expect_eq "setup: an export" 0 $?
 
+# Dana grants herself the roles a run needs (she may: she owns the subscription).
+sandbox_control POST config '{"propagationSeconds": 0, "operationMs": 300}' >/dev/null
+"$BIN" doctor shared_lake --fix >"$CAP/fix.out" 2>&1
+expect_eq "setup: the roles a run needs, granted" 0 $?
+
 tui_start "$BIN" --cloud sandbox
 check "home lists the export" tui_wait "Sales" 100
 check "... with its actions" tui_wait "Create duplicate"
 tui_snap "$CAP/home.txt"
+# Sales' actions: Edit, Run, Create duplicate, Detach connection, Remove.
 tui_keys Down Down Down Down Down Down Down Enter
+check "Run runs the export" tui_wait "The export ran" 300
+tui_snap "$CAP/run.txt"
+check "... its result on screen" grep -q "Sales: Successful" "$CAP/run.txt"
+tui_keys Enter
+check "back home, the export's status is its run's" tui_wait "database salesdb on shared_lake, Successful" 50
+tui_keys Down Down Down Down Down Down Down Down Enter
 check "Create duplicate" tui_wait "Created Copy of Sales" 100
 tui_snap "$CAP/duplicate.txt"
 check "... with a database of its own" grep -q "lake database salesdbc1" "$CAP/duplicate.txt"
@@ -37,8 +49,8 @@ tui_snap "$CAP/home2.txt"
 "$BIN" export list --output json >"$CAP/list.json"
 expect_eq "the store holds both" "Copy of Sales,Sales" "$(jget "$CAP/list.json" 'j.map(e => e.display_name).sort().join()')"
 # Back home the cursor is on the first wizard again; Copy of Sales sorts before Sales, and
-# its Remove is its 4th action.
-tui_keys Down Down Down Down Down Down Down Down Down Enter
+# its Remove is its 5th action.
+tui_keys Down Down Down Down Down Down Down Down Down Down Enter
 check "Remove asks first" tui_wait "Remove the export Copy of Sales?" 100
 check "... saying the files and the database stay" tui_wait "lake database stay in Synapse"
 tui_snap "$CAP/remove-ask.txt"
