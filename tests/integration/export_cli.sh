@@ -179,6 +179,20 @@ const walk = d => fs.readdirSync(d).forEach(f => { const p = path.join(d, f);
   if (fs.statSync(p).isDirectory()) walk(p); else if (f.endsWith(".json")) { JSON.parse(fs.readFileSync(p, "utf8")); n++; } });
 walk(process.argv[1]); if (n < 6) { console.error("only " + n); process.exit(1); }' "$SYNWIZ_STORE/export_runs"
 
+# --- a 503 on one block of a partition bigger than a block (8 MiB): that block is retried ---
+awk 'BEGIN { print "Id,Name,Amount\r"; for (i = 1; i <= 400000; i++) printf "%d,name %d with some padding text,%d.%02d\r\n", i, i, i % 1000, i % 100 }' >"$T/Big.csv"
+as_sp table add Big --file "$T/Big.csv" >/dev/null 2>&1
+printf '{ "connection": "shared_lake", "display_name": "%s big", "database_name": "bigdb", "tables": ["Big"], "schedule": "off" }' "$S" >"$T/big.json"
+as_sp export new --answers "$T/big.json" --non-interactive >/dev/null 2>&1
+"$BIN" sandbox fault --route '^PUT contosolake\.blob\..*/Big_1\.csv\?.*comp=block&' --status 503 --count 1 >/dev/null
+as_sp export run "$S big" >"$T/big.out" 2>"$T/big.err"
+expect_eq "a partition of $(($(stat -c %s "$T/Big.csv") / 1048576)) MiB with a 503 on one of its blocks: Successful" 0 $?
+sandbox_control GET state >"$T/faults2.json"
+expect_eq "... the 503 was served once, on a block" "1/0" \
+  "$(jget "$T/faults2.json" '(j.faults || []).filter(f => /Big_1/.test(f.route)).map(f => f.hits + "/" + f.remaining).join()')"
+expect_eq "... and the database has every row" "400000" "$(state_db bigdb 'String(d.tables[0].rows)')"
+"$BIN" sandbox fault --clear >/dev/null
+
 sandbox_control POST config '{"operationMs":1000}' >/dev/null
 assert_no_secrets "$T"
 test_done
