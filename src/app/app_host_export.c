@@ -573,8 +573,8 @@ static void cancelled(struct app_job *job)
   if (j->child) {
     run_stop(j);
     wiz_report_add(job->r, WIZ_FINDING_INFO, "The run was canceled",
-                   "Partitions already committed stay; the one in flight never commits; "
-                   "model.json and the database were not changed.",
+                   "Partitions uploaded before it stay (each one whole); no other was "
+                   "written; model.json and the database were not changed.",
                    NULL, NULL);
   }
 }

@@ -159,6 +159,48 @@ json_t *export_run_history(struct store *s, const char *export_id, size_t max)
 
 /* ---- a run ---- */
 
+static void remove_folder(const char *dir);
+
+/* A killed run leaves its staging folder (a partition, a table read from storage): the next
+ * run removes those of processes that are gone (the folder names the process). */
+static void remove_stale_stages(const char *tmp)
+{
+  DIR *d = opendir(tmp);
+  struct dirent *de;
+  static const char prefix[] = "synwiz-export-";
+  while (d && (de = readdir(d))) {
+    if (strncmp(de->d_name, prefix, sizeof(prefix) - 1) != 0)
+      continue;
+    char *end = NULL;
+    long pid = strtol(de->d_name + sizeof(prefix) - 1, &end, 10);
+    if (pid <= 0 || !end || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+      continue;
+    char *p = xasprintf("%s/%s", tmp, de->d_name);
+    remove_folder(p);
+    free(p);
+  }
+  if (d)
+    closedir(d);
+}
+
+/* The staging folder moved away by a cancel: what is left in it (a table's source file read
+ * from storage), then the folder. */
+static void remove_folder(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  while (d && (de = readdir(d))) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+      continue;
+    char *p = xasprintf("%s/%s", dir, de->d_name);
+    unlink(p);
+    free(p);
+  }
+  if (d)
+    closedir(d);
+  rmdir(dir);
+}
+
 struct run {
   const struct export_run_options *o;
   struct store *store;
@@ -174,6 +216,8 @@ struct run {
   const char *table;
   int64_t table_total;
   char *error;
+  const char *stage; /* the staging folder, while tables upload */
+  char *stage_moved; /* where it went when a cancel stopped the upload (see on_table_progress) */
 };
 
 static bool cancelled(const struct run *r)
@@ -284,6 +328,16 @@ static void on_table_progress(void *ud, const char *table, int64_t rows, int64_t
 {
   struct run *r = ud;
   (void)rows;
+  /* Cancel between partitions: export_table has no way to be stopped, but it stages each
+   * partition in r->stage, so moving that folder away makes its next partition fail to open
+   * before anything of it is written or sent. The partition just uploaded is whole. */
+  if (cancelled(r) && r->stage && !r->stage_moved) {
+    char *moved = xasprintf("%s.canceled", r->stage);
+    if (rename(r->stage, moved) == 0)
+      r->stage_moved = moved;
+    else
+      free(moved);
+  }
   char *line = xasprintf("Uploading %s", table);
   say(r, "upload", bytes, line);
   free(line);
@@ -646,7 +700,9 @@ enum export_run_status export_run(const struct export_run_options *o, json_t **o
     goto out;
   }
   const char *tmp = getenv("TMPDIR");
-  stage = xasprintf("%s/synwiz-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  tmp = tmp && *tmp ? tmp : "/tmp";
+  remove_stale_stages(tmp);
+  stage = xasprintf("%s/synwiz-export-%ld-XXXXXX", tmp, (long)getpid());
   if (!mkdtemp(stage)) {
     set_error(&r, xasprintf("Cannot make a private staging folder (%s).", strerror(errno)));
     free(stage);
@@ -654,14 +710,18 @@ enum export_run_status export_run(const struct export_run_options *o, json_t **o
     goto out;
   }
   struct export_model *model = export_model_new(e->display_name, when);
+  r.stage = stage;
   bool ok = upload_tables(&r, model, start, stage);
+  r.stage = NULL;
+  if (r.stage_moved)
+    remove_folder(r.stage_moved);
   if (ok && !cancelled(&r))
     ok = upload_model(&r, model, stage);
   export_model_delete(model);
   if (cancelled(&r)) {
     st = EXPORT_RUN_CANCELED;
-    set_error(&r, xstrdup("Canceled: the partitions already committed stay; the one in flight "
-                          "was never committed, and model.json and the database were not "
+    set_error(&r, xstrdup("Canceled: the partitions uploaded before it stay (each one whole); "
+                          "no other was written, and model.json and the lake database were not "
                           "changed."));
     goto out;
   }
@@ -685,6 +745,7 @@ out:
     fs_lock_release(&lock);
   *out_record = r.rec;
   json_decref(r.tables);
+  free(r.stage_moved);
   free(r.path);
   free(r.error);
   az_storage_account_delete(r.account);

@@ -23,6 +23,8 @@ T=$OUT/captures
 mkdir -p "$T"
 export SYNWIZ_CLOUD=sandbox
 export SYNWIZ_STORE=$OUT/store
+export TMPDIR=$OUT/tmp # where runs stage their partitions
+mkdir -p "$TMPDIR"
 SP=$SYNWIZ_SANDBOX_CLIENT_OBJECT_ID
 SP_STATE=$OUT/state-sp
 mkdir -p "$SP_STATE"
@@ -167,8 +169,10 @@ while [ $i -lt 100 ] && ! grep -q "(2/2)\|lake database" "$T/killed.err" 2>/dev/
 kill -9 $pid
 wait $pid 2>/dev/null
 sandbox_control POST config '{"operationMs":300}' >/dev/null
+check "the killed run left its staging folder" sh -c 'ls "$1" | grep -q "^synwiz-export-$2-"' sh "$TMPDIR" "$pid"
 as_sp export run "$S" >"$T/after.out" 2>"$T/after.err"
 expect_eq "after kill -9, the next run succeeds" 0 $?
+check "... and removed the killed run's staging folder" sh -c '! ls "$1" | grep -q "^synwiz-export-$2-"' sh "$TMPDIR" "$pid"
 as_sp export show "$S" --output json >"$T/show3.json"
 expect_eq "... the killed run is recorded Failed (interrupted)" "Successful|Failed|Interrupted" \
   "$(jget "$T/show3.json" '[j.runs[0].status, j.runs[1].status, j.runs[1].error.split(":")[0]].join("|")')"

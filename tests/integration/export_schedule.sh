@@ -55,6 +55,11 @@ kill -INT $pid
 wait $pid
 expect_eq "Ctrl-C cancels the run (exit 1)" 1 $?
 check "... recorded Canceled" grep -q "^$M: Canceled" "$T/cancel.out"
+BLOBP=$(jget "$SYNWIZ_SANDBOX_DIR/runtime.json" 'String(j.ports.azurite)')
+as_sp rest --url "https://contosolake.blob.sandbox.localhost:$BLOBP/customerinsights?restype=container&comp=list&prefix=customerinsights/$M/Orders/" >"$T/cancel-blobs.xml" 2>&1
+n_parts=$(grep -o "Orders_[0-9]*\.csv" "$T/cancel-blobs.xml" | sort -u | wc -l)
+check "... it stopped between partitions: some of Orders' $(($(stat -c %s "$SYNWIZ_SANDBOX_DIR/data/Orders.csv") / 20000)) or so went up, not all ($n_parts)" \
+  sh -c '[ "$1" -ge 1 ] && [ "$1" -lt 20 ]' sh "$n_parts"
 "$BIN" sandbox fault --clear >/dev/null
 "$BIN" rest --shared-key --url "https://contosolake.blob.sandbox.localhost:$(jget "$SYNWIZ_SANDBOX_DIR/runtime.json" 'String(j.ports.azurite)')/customerinsights/customerinsights/$M/model.json" --download "$T/model.json" >/dev/null 2>&1
 check "... no model.json was written by the canceled run" test ! -s "$T/model.json"
