@@ -165,7 +165,8 @@ env XDG_STATE_HOME="$SP_STATE" AZURE_TENANT_ID="$SYNWIZ_SANDBOX_TENANT" AZURE_CL
   AZURE_CLIENT_SECRET="$SYNWIZ_SANDBOX_CLIENT_SECRET" "$BIN" export run "$S" --partition-bytes 20000 >"$T/killed.out" 2>"$T/killed.err" &
 pid=$!
 i=0
-while [ $i -lt 100 ] && ! grep -q "(2/2)\|lake database" "$T/killed.err" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+# In the middle of the upload: a partition of the first table is up.
+while [ $i -lt 300 ] && ! grep -q "(1/2): [1-9]" "$T/killed.err" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 kill -9 $pid
 wait $pid 2>/dev/null
 sandbox_control POST config '{"operationMs":300}' >/dev/null
