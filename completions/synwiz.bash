@@ -21,7 +21,7 @@ _synwiz() {
   words=("${COMP_WORDS[@]}")
   cword=$COMP_CWORD
 
-  local commands="connection linked-service resume doctor role login logout account rest sandbox forms help"
+  local commands="connection linked-service resume doctor role login logout account rest sandbox export refresh schedule forms help"
   local globals="--cloud --store --log-file --verbose --help --version"
   local wizard="--answers --non-interactive --record --dry-run --help"
 
@@ -142,6 +142,25 @@ _synwiz() {
     *) flags="--dir --help" ;;
     esac
     ;;
+  export)
+    subs="new edit list show run schedule remove"
+    case $sub in
+    new) flags=$wizard ;;
+    edit) flags=$wizard names=exports ;;
+    list) flags="--output --help" ;;
+    show) flags="--output --help" names=exports ;;
+    run) flags="--all --partition-bytes --help" names=exports ;;
+    schedule) flags="--daily --every --off --help" names=exports ;;
+    remove) flags="--yes --help" names=exports ;;
+    esac
+    ;;
+  refresh)
+    flags="--due --help"
+    sub=-
+    ;;
+  schedule)
+    subs="install remove"
+    ;;
   forms)
     subs="check"
     [ "$sub" = check ] && { mapfile -t COMPREPLY < <(compgen -f -- "$cur"); }
@@ -162,6 +181,9 @@ _synwiz() {
   case $names in
   connections)
     mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" connection list --output json 2>/dev/null | _synwiz_json_names display_name 4)" -- "$cur")
+    ;;
+  exports)
+    mapfile -t COMPREPLY < <(compgen -W "$("$synwiz" "${glob[@]}" export list --output json 2>/dev/null | _synwiz_json_names display_name 4)" -- "$cur")
     ;;
   linked-services)
     # A linked service's name is unique only in its workspace: it needs --workspace first.

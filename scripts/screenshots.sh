@@ -20,14 +20,14 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export SYNWIZ_SCREENSHOTS="$WORK/ans"
-(cd "$BLD" && ctest -R '^(sandbox/|tui/(conn_wizard|conn_edit|ls_msi|ls_refusals|ls_sp|ls_home)$)' \
+(cd "$BLD" && ctest -R '^(sandbox/|tui/(conn_wizard|conn_edit|ls_msi|ls_refusals|ls_sp|ls_home|export_wizard|export_home)$)' \
   --output-on-failure) >"$WORK/ctest.log" 2>&1 || {
   cat "$WORK/ctest.log"
   echo "screenshots: the terminal tests failed; no picture was changed" >&2
   exit 1
 }
 
-# capture (test--snap)              picture
+# capture (test--snap)              picture  [COLSxROWS, default 100x30]
 SHOTS="
 tui-conn-edit--home                 home
 tui-conn-wizard--before             connection-1-name-rule
@@ -45,16 +45,26 @@ tui-ls-refusals--01-dep             linked-service-5-exfiltration-protection-ref
 tui-ls-sp--03-tested                linked-service-6-service-principal-tested
 tui-ls-home--menu                   linked-service-7-home-actions
 tui-ls-home--tested                 linked-service-8-test-from-home
+tui-export-wizard--1-connection     export-1-connection                80x24
+tui-export-wizard--2-database-refused export-2-database-name-rule      80x24
+tui-export-wizard--3-tables         export-3-tables                    80x24
+tui-export-wizard--5-review         export-4-review                    80x24
+tui-export-wizard--7-progress       export-5-run-progress              80x24
+tui-export-wizard--8-run            export-6-run-done                  80x24
+tui-export-wizard--9-edit-database  export-7-update-warning            80x24
+tui-export-home--home               export-8-home-actions
 "
 mkdir -p screenshots
 rm -f screenshots/*.png
-echo "$SHOTS" | while read -r cap name; do
+echo "$SHOTS" | while read -r cap name size; do
   [ -n "$cap" ] || continue
+  cols=100 rows=30
+  [ -n "$size" ] && cols=${size%x*} rows=${size#*x}
   if [ ! -f "$SYNWIZ_SCREENSHOTS/$cap.ans" ]; then
     echo "screenshots: no capture $cap (a test's snaps changed?)" >&2
     exit 1
   fi
   /usr/bin/python3 scripts/ansi2png.py "$SYNWIZ_SCREENSHOTS/$cap.ans" "screenshots/$name.png" \
-    --cols 100 --rows 30
+    --cols "$cols" --rows "$rows"
   echo "screenshots/$name.png"
 done

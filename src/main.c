@@ -28,6 +28,10 @@ static const struct command commands[] = {
   { "rest", cmd_rest, "--method M --url URL [--body JSON|@FILE] [--scope S] [--all]" },
   { "sandbox", cmd_sandbox, "start | stop | status | reset | env | fault | approve | state" },
   { "table", cmd_table, "add NAME --file F | --url U | list | show NAME | remove NAME" },
+  { "export", cmd_export,
+    "new | edit NAME | list | show NAME | run NAME | --all | schedule | remove" },
+  { "refresh", cmd_refresh, "--due  run the exports whose schedule is due" },
+  { "schedule", cmd_schedule, "install | remove  run synwiz refresh --due regularly" },
   { "forms", cmd_forms, "check [FILE...]  validate form definitions" },
 };
 

@@ -3,6 +3,7 @@
 #include "app/app_action.h"
 #include "app/app_ctx.h"
 #include "app/app_linked_service.h"
+#include "app/export_run.h"
 #include "app/store.h"
 #include "app/store_connection.h"
 #include "app/store_export.h"
@@ -63,8 +64,12 @@ static enum app_result export_rows(struct store *s, struct wiz_home_section *sec
   enum app_result rc = store_export_list(s, &l);
   for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
     const struct store_export *x = &l.items[i];
+    /* Its status is its last run's (export_run.h keeps the runs), else the record's. */
+    json_t *runs = export_run_history(s, x->meta.id, 1);
+    const char *last = json_string_value(json_object_get(json_array_get(runs, 0), "status"));
     struct wiz_home_entry *e = add_row(sec, "export", x->display_name, true);
-    cell(sec, e, 0, x->status ? x->status : "Not started");
+    cell(sec, e, 0, last ? last : x->status ? x->status : "Not started");
+    json_decref(runs);
     cell(sec, e, 1, x->database_name);
     cell(sec, e, 2, x->connection_name ? x->connection_name : STORE_NO_CONNECTION);
     cell(sec, e, 3,

@@ -1,8 +1,10 @@
 #include "app/app_sources.h"
 
 #include "app/app_ctx.h"
+#include "app/app_table.h"
 #include "app/store.h"
 #include "app/store_connection.h"
+#include "app/store_table.h"
 #include "azure/az_arm.h"
 #include "azure/az_client.h"
 #include "util/jsonpath.h"
@@ -23,11 +25,12 @@ enum source_kind {
   SRC_ML_WORKSPACES,
   SRC_RUNTIMES,
   SRC_CONNECTIONS,
+  SRC_CI_TABLES,
 };
 
 static const char *const names[] = {
-  "subscriptions", "synapse_workspaces",   "storage_accounts", "containers",
-  "ml_workspaces", "integration_runtimes", "connections",      NULL,
+  "subscriptions",        "synapse_workspaces", "storage_accounts", "containers", "ml_workspaces",
+  "integration_runtimes", "connections",        "ci_tables",        NULL,
 };
 
 /* One load in flight: what its callback needs. */
@@ -349,6 +352,7 @@ static void on_list_done(struct az_call *call, void *ud)
     add_runtimes(value, items);
     break;
   case SRC_CONNECTIONS:
+  case SRC_CI_TABLES: /* from the store, not a call */
     break;
   }
   deliver(p, items);
@@ -426,6 +430,42 @@ static void load_connections(struct pending *p)
   }
 }
 
+/* The table catalog (store_table.h): what exports and custom models pick from, with the
+ * rows and size beside each. */
+static void load_ci_tables(struct pending *p)
+{
+  struct store *s = NULL;
+  const char *msg = NULL;
+  if (app_ctx_store(p->ctx, &s, &msg) != APP_OK) {
+    fail(p, WIZ_OUTCOME_INVALID, msg, NULL);
+    return;
+  }
+  struct store_table_list list = { 0 };
+  if (store_table_list(s, &list) != APP_OK) {
+    fail(p, WIZ_OUTCOME_INVALID, store_message(s), NULL);
+    return;
+  }
+  struct wiz_list *items = xmalloc(sizeof(*items));
+  wiz_list_init(items);
+  for (size_t i = 0; i < list.n; i++) {
+    const struct store_table *t = &list.items[i];
+    char *size = app_table_format_bytes(t->bytes);
+    char *detail = xasprintf("%lld rows, %s%s", (long long)t->rows, size,
+                             t->customer_id ? ", customer profile" : "");
+    struct wiz_item *it = wiz_list_add(items, t->name, t->name, detail, NULL);
+    char *rows = xasprintf("%lld", (long long)t->rows);
+    char *bytes = xasprintf("%lld", (long long)t->bytes);
+    set_attr(it, "rows", rows);
+    set_attr(it, "bytes", bytes);
+    free(rows);
+    free(bytes);
+    free(detail);
+    free(size);
+  }
+  store_table_list_done(&list);
+  deliver(p, items);
+}
+
 int app_sources_start(struct app_ctx *ctx, const char *source, const struct wiz_answers *answers,
                       struct wiz_load *load, app_source_filter_fn filter, void *filter_ud)
 {
@@ -479,6 +519,9 @@ int app_sources_start(struct app_ctx *ctx, const char *source, const struct wiz_
   }
   case SRC_CONNECTIONS:
     load_connections(p);
+    return 0;
+  case SRC_CI_TABLES:
+    load_ci_tables(p);
     return 0;
   }
   /* A missing name fails the call itself (az_url_build), with a message saying which. */

@@ -27,6 +27,9 @@
  *                         prevent_data_exfiltration ("true") once each workspace has been
  *                         read through ARM (one that cannot be read stays choosable)
  *
+ *   ci_tables             the table catalog (store_table.h): id = the table's name, detail
+ *                         its rows and size; attrs rows, bytes
+ *
  * A host may pass a filter that sees (and may change) the items before they are delivered:
  * the linked-service host refuses workspaces with data exfiltration protection and
  * self-hosted runtimes that way. Items are delivered sorted as above; errors are delivered

@@ -193,6 +193,10 @@ struct doctor *doctor_start(struct app_ctx *app, const struct doctor_target *t,
 void doctor_cancel(struct doctor *d);
 /** True once done (or cancelled). */
 bool doctor_finished(const struct doctor *d);
+/** The findings so far (an export's run reads blob_user and synapse_artifacts). */
+const struct doctor_findings *doctor_findings_of(const struct doctor *d);
+/** Why the check could not run at all, or NULL. */
+const char *doctor_fatal(const struct doctor *d);
 /** Something required is missing (a FAIL). */
 bool doctor_missing(const struct doctor *d);
 /** Something can be granted by the fix (a FAIL with a grant). */

@@ -708,6 +708,16 @@ bool doctor_finished(const struct doctor *d)
   return d->phase == PH_DONE;
 }
 
+const struct doctor_findings *doctor_findings_of(const struct doctor *d)
+{
+  return &d->findings;
+}
+
+const char *doctor_fatal(const struct doctor *d)
+{
+  return d->fatal;
+}
+
 bool doctor_missing(const struct doctor *d)
 {
   if (d->fatal)

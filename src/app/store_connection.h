@@ -80,6 +80,10 @@ enum app_result store_connection_require_admin(struct store *s, const char *verb
 enum app_result store_connection_list(struct store *s, struct store_connection_list *out);
 /** By id, or by display name (case-insensitive). out is initialised by the call. */
 enum app_result store_connection_get(struct store *s, const char *id, struct store_connection *out);
+/** The whole record of a connection the caller may use (an administrator any; others one
+ * shared with contributors), for running what uses it (an export's run); never shown. */
+enum app_result store_connection_get_for_use(struct store *s, const char *id,
+                                             struct store_connection *out);
 enum app_result store_connection_find(struct store *s, const char *name,
                                       struct store_connection *out);
 /** Admins. Fills c->meta (new id, revision 1, created and updated now by the actor). */

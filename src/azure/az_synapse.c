@@ -249,6 +249,15 @@ struct az_call *az_synapse_create_database(struct az_client *c, const char *ws,
   return az_op_send(c, "PUT", url, body, NULL, "database");
 }
 
+struct az_call *az_synapse_update_database(struct az_client *c, const char *ws,
+                                           const char *database, const char *input_folder)
+{
+  char *url = dev_url(c, ws, AZ_SYNAPSE_METASTORE_VERSION,
+                      "/metastore/update-database-operations/{}", database, NULL);
+  json_t *body = json_pack("{s:s?}", "inputFolder", input_folder);
+  return az_op_send(c, "PUT", url, body, NULL, "database");
+}
+
 struct az_call *az_synapse_get_database_status(struct az_client *c, const char *ws,
                                                const char *database)
 {

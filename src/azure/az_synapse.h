@@ -79,6 +79,9 @@ struct az_call *az_synapse_check_access(struct az_client *c, const char *workspa
 /** Metastore (preview): register a lake database from a CDM folder URL. */
 struct az_call *az_synapse_create_database(struct az_client *c, const char *workspace,
                                            const char *database, const char *input_folder);
+/** ... and update it from the folder again (the tables model.json no longer lists stay). */
+struct az_call *az_synapse_update_database(struct az_client *c, const char *workspace,
+                                           const char *database, const char *input_folder);
 struct az_call *az_synapse_get_database_status(struct az_client *c, const char *workspace,
                                                const char *database);
 struct az_call *az_synapse_delete_database(struct az_client *c, const char *workspace,

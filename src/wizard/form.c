@@ -505,9 +505,10 @@ static void parse_step(struct wiz_loader *L, json_t *obj, size_t index)
   pop(L, m);
 }
 
-static void parse_action_obj(struct wiz_loader *L, json_t *obj, char **action, char **label)
+static void parse_action_obj(struct wiz_loader *L, json_t *obj, char **action, char **label,
+                             bool *finishes)
 {
-  static const char *const keys[] = { "action", "label", "comment", NULL };
+  static const char *const keys[] = { "action", "label", "finishes", "comment", NULL };
   if (!json_is_object(obj)) {
     failf(L, "must be an object {\"action\", \"label\"}");
     return;
@@ -515,6 +516,11 @@ static void parse_action_obj(struct wiz_loader *L, json_t *obj, char **action, c
   check_keys(L, obj, keys, NULL);
   *action = declared(L, obj, "action", L->decl ? L->decl->actions : NULL, "action", true);
   *label = get_str(L, obj, "label", true);
+  json_t *f = json_object_get(obj, "finishes");
+  if (f && (!finishes || !json_is_boolean(f)))
+    failf(L, finishes ? "\"finishes\" is true or false" : "\"finishes\" is for \"actions\"");
+  else if (finishes)
+    *finishes = json_is_true(f);
 }
 
 static void parse_form(struct wiz_loader *L, json_t *root)
@@ -552,7 +558,7 @@ static void parse_form(struct wiz_loader *L, json_t *root)
     failf(L, "missing key \"finish\"");
   } else {
     size_t m = push_key(L, "finish");
-    parse_action_obj(L, finish, &F->finish_action, &F->finish_label);
+    parse_action_obj(L, finish, &F->finish_action, &F->finish_label, NULL);
     pop(L, m);
   }
   json_t *actions = json_object_get(root, "actions");
@@ -565,7 +571,7 @@ static void parse_form(struct wiz_loader *L, json_t *root)
       for (size_t i = 0; i < json_array_size(actions) && !L->failed; i++) {
         size_t mi = push_index(L, i);
         struct wiz_form_action *a = &F->actions[F->n_actions++];
-        parse_action_obj(L, json_array_get(actions, i), &a->action, &a->label);
+        parse_action_obj(L, json_array_get(actions, i), &a->action, &a->label, &a->finishes);
         pop(L, mi);
       }
     }

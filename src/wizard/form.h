@@ -111,6 +111,7 @@ struct wiz_step {
 struct wiz_form_action {
   char *action;
   char *label;
+  bool finishes; /* "finishes": true: done, it ends the wizard as the finish action does */
 };
 
 struct wiz_form {

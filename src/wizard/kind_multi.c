@@ -32,6 +32,8 @@ static void answer_in(struct wizard *w, size_t field, json_t *v, bool draft)
     wiz_set_answer_error(w, field, "expected an array of ids or names");
     return;
   }
+  /* An answer is the whole list: it replaces one given before (an edit's saved answers). */
+  wiz_clear_pending_multi(w, field);
   for (size_t k = 0; k < json_array_size(v); k++) {
     json_t *e = json_array_get(v, k);
     const char *s =

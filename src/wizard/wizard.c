@@ -217,7 +217,9 @@ char *wiz_value_display(const struct wiz_value *v)
     strbuf_init(&sb, 0);
     for (size_t i = 0; i < v->n_list; i++)
       strbuf_printf(&sb, "%s%s", i ? ", " : "", v->list[i].label);
-    return strbuf_detach(&sb, NULL);
+    char *out = strbuf_detach(&sb, NULL);
+    strbuf_done(&sb); /* detach leaves a fresh buffer behind */
+    return out;
   }
   case WIZ_V_MAP:
     return xasprintf("%zu attributes mapped", v->n_pairs);
@@ -680,6 +682,17 @@ void wiz_set_pending_pick(struct wizard *w, size_t field, const char *answer)
    * the host) will not be delivered again: look the answer up now. */
   if (w->fs[field].src[WIZ_SRC_ITEMS].state == WIZ_LOAD_DONE)
     resolve_pending(w, field);
+}
+
+void wiz_clear_pending_multi(struct wizard *w, size_t field)
+{
+  struct fstate *fs = &w->fs[field];
+  for (size_t k = 0; k < fs->n_pending_multi; k++)
+    free(fs->pending_multi[k]);
+  free(fs->pending_multi);
+  fs->pending_multi = NULL;
+  fs->n_pending_multi = 0;
+  wiz_value_clear(&fs->v);
 }
 
 void wiz_add_pending_multi(struct wizard *w, size_t field, const char *answer)
@@ -1313,6 +1326,9 @@ enum wiz_result wiz_start_action(struct wizard *w, const char *action, const cha
   w->job_state = WIZ_JOB_RUNNING;
   w->job_label = xstrdup(label ? label : action);
   w->job_is_finish = w->form->finish_action && strcmp(action, w->form->finish_action) == 0;
+  for (size_t i = 0; i < w->form->n_actions; i++)
+    if (w->form->actions[i].finishes && strcmp(w->form->actions[i].action, action) == 0)
+      w->job_is_finish = true;
   w->progress = (struct wiz_progress){ -1, -1, -1, -1, NULL };
   struct wiz_answers *snap = wiz_snapshot(w);
   int rc = w->host->ops->start_action(w->host->ctx, action, snap, w->host->dry_run, job);

@@ -10,7 +10,7 @@ test_init help
 # No sandbox and no sign-in: --help must answer before anything talks to Azure.
 export SYNWIZ_SANDBOX_DIR="$OUT/no-sandbox"
 
-COMMANDS="connection linked-service resume doctor role login logout account rest sandbox table forms"
+COMMANDS="connection linked-service resume doctor role login logout account rest sandbox table export refresh schedule forms"
 SUBCOMMANDS="
 connection new
 connection edit
@@ -40,6 +40,15 @@ table add
 table list
 table show
 table remove
+export new
+export edit
+export list
+export show
+export run
+export schedule
+export remove
+schedule install
+schedule remove
 forms check
 "
 

@@ -23,6 +23,9 @@ check "an Azure ML linked service in contoso-synapse" \
   "$BIN" rest --method put --wait \
   --url "https://contoso-synapse.dev.sandbox.localhost:$PORT/linkedservices/AzureMLDone?api-version=2020-12-01" \
   --body '{"properties":{"type":"AzureMLService","typeProperties":{"subscriptionId":"'"$SYNWIZ_SANDBOX_SUBSCRIPTION"'","resourceGroupName":"rg-ml","mlWorkspaceName":"contoso-ml","authentication":"MSI"}}}'
+printf '{ "connection": "sales_lake", "display_name": "sales_export", "database_name": "salesdb", "tables": ["Orders"] }' >"$OUT/export.json"
+check "a saved export to complete" \
+  "$BIN" export new --answers "$OUT/export.json" --non-interactive
 
 # bash: what _synwiz offers for the line "synwiz WORDS..." (the last word is completed).
 bcomp() {
@@ -31,7 +34,7 @@ bcomp() {
 }
 expect_eq "bash: commands" "connection " "$(bcomp conn)"
 expect_eq "bash: every command" \
-  "account connection doctor forms help linked-service login logout rest resume role sandbox " \
+  "account connection doctor export forms help linked-service login logout refresh rest resume role sandbox schedule " \
   "$(bcomp "")"
 expect_eq "bash: global flags" "--cloud " "$(bcomp --cl)"
 expect_eq "bash: subcommands" "edit " "$(bcomp connection ed)"
@@ -42,6 +45,9 @@ expect_eq "bash: --workspace takes a connection's name" "sales_lake " \
   "$(bcomp linked-service list --workspace "")"
 expect_eq "bash: linked-service names of that workspace" "AzureMLDone " \
   "$(bcomp linked-service show --workspace contoso-synapse "")"
+expect_eq "bash: export's subcommands" "schedule show " "$(bcomp export s)"
+expect_eq "bash: saved export names" "sales_export " "$(bcomp export run "")"
+expect_eq "bash: export schedule's flags" "--daily " "$(bcomp export schedule --da)"
 expect_eq "bash: --output values" "json table " "$(bcomp connection list --output "")"
 expect_eq "bash: names come from the --store of the line (an empty one: none)" "" \
   "$(bcomp --store "$OUT/empty-store" connection show "")"
@@ -61,6 +67,7 @@ if command -v zsh >/dev/null 2>&1; then
   expect_eq "zsh: flags" "--detach-dependents --help --remove-dependents --yes " \
     "$(zcomp connection remove -)"
   expect_eq "zsh: saved connection names" "sales_lake " "$(zcomp connection edit "")"
+  expect_eq "zsh: saved export names" "sales_export " "$(zcomp export show "")"
   expect_eq "zsh: linked-service names of the workspace" "AzureMLDone " \
     "$(zcomp linked-service remove --workspace contoso-synapse "")"
 else

@@ -87,7 +87,7 @@ tui_start "$BIN" --cloud sandbox
 check "home lists the connection" tui_wait "sales_lake"
 check "... under the section's columns" tui_wait "Workspace        Storage account  Container"
 tui_snap "$CAP/home.txt"
-tui_keys Down Down Enter
+tui_keys Down Down Down Enter
 check "... its actions: Check prerequisites" tui_wait "1  Check prerequisites"
 check "... Edit" tui_wait "2  Edit"
 check "... Remove" tui_wait "3  Remove"

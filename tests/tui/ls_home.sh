@@ -48,7 +48,7 @@ expect_eq "... one row each, each with its workspace" "2 yes yes" \
   "$(grep -c '^   AzureMLHome  ' "$CAP/home.txt") $(grep -q '^   AzureMLHome  *contoso-synapse  *contoso-ml  *managed identity' "$CAP/home.txt" && echo yes) $(grep -q '^   AzureMLHome  *contoso-synapse-shir  *contoso-ml  *managed identity' "$CAP/home.txt" && echo yes)"
 expect_eq "... no row per action" 0 "$(grep -c 'Test connection' "$CAP/home.txt")"
 
-tui_keys Down Down Enter
+tui_keys Down Down Down Enter
 check "Enter opens its actions" tui_wait "1  Test connection"
 check "... Edit" tui_wait "2  Edit"
 check "... Remove" tui_wait "3  Remove"
