@@ -28,6 +28,8 @@ static const struct command commands[] = {
   { "rest", cmd_rest, "--method M --url URL [--body JSON|@FILE] [--scope S] [--all]" },
   { "sandbox", cmd_sandbox, "start | stop | status | reset | env | fault | approve | state" },
   { "table", cmd_table, "add NAME --file F | --url U | list | show NAME | remove NAME" },
+  { "model", cmd_model,
+    "new [--run] | list | show NAME | edit NAME | refresh NAME|--all | remove NAME" },
   { "forms", cmd_forms, "check [FILE...]  validate form definitions" },
 };
 

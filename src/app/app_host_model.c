@@ -1012,8 +1012,9 @@ static int check_done(struct app_job *job, struct az_call *call)
       for (size_t i = 0; i < t.parts.n; i++)
         free(t.parts.items[i]);
       free(t.parts.items);
-      t.parts.items = NULL;
-      t.parts.n = 0;
+      t.parts.items = xcalloc(2, sizeof(*t.parts.items));
+      t.parts.items[0] = xstrdup(t.location);
+      t.parts.n = 1;
       if (store_table_find(s, j->output_table, &old) == APP_OK) {
         free(t.meta.id);
         t.meta.id = xstrdup(old.meta.id);

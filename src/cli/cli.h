@@ -48,6 +48,7 @@ int cmd_rest(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sandbox(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_forms(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_table(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_model(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Shared by the commands that talk to Azure (implemented in src/cli/cmd_login.c). */
 struct az_client;
