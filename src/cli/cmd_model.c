@@ -250,8 +250,10 @@ int cmd_model(struct cli_ctx *ctx, int argc, char **argv)
       all = true;
     else if (argv[i][0] != '-' && !name)
       name = argv[i];
-    else
+    else {
+      cli_error("unknown option or operand '%s'", argv[i]);
       return usage(false);
+    }
   }
   bool is_list = strcmp(verb, "list") == 0 && !name && !all;
   bool needs_name =
