@@ -88,6 +88,21 @@ expect_eq "... and keeps its last good output table" "$customers" "$("$BIN" tabl
 expect_eq "a later refresh succeeds" 0 $?
 expect_eq "... Successful again" Successful "$("$BIN" model show Churn --output json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).status))')"
 
+echo "== a duplicated primary key in the output is caught and named"
+# Published as one would in Synapse Studio: ScoreCustomerChurn's definition, run by a notebook
+# that writes its first customer twice.
+PORT=$(echo "$SYNWIZ_SANDBOX_AUTHORITY" | sed 's/.*://')
+"$BIN" rest --url "https://contoso-synapse.dev.sandbox.localhost:$PORT/pipelines/ScoreCustomerChurn?api-version=2020-12-01" >"$T/churn-def.json"
+node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const p={properties:j.properties}; p.properties.activities[1].typeProperties.notebook.referenceName="ScoreChurnDuplicated"; process.stdout.write(JSON.stringify(p))' "$T/churn-def.json" >"$T/dup-def.json"
+"$BIN" rest --method PUT --url "https://contoso-synapse.dev.sandbox.localhost:$PORT/pipelines/ScoreDuplicates?api-version=2020-12-01" --body @"$T/dup-def.json" >"$T/dup-put.out" 2>&1
+sleep 1
+model "$T/dup.json" Dup DupScores ScoreDuplicates "$FULL"
+"$BIN" model new --answers "$T/dup.json" --non-interactive --run >"$T/dup.out" 2>"$T/dup.err"
+expect_eq "the run with a duplicated key: exit 4" 4 $?
+check "... the primary key and the duplicated value named" grep -q 'the primary key "CustomerId" is not unique: "[0-9a-f-]*" appears more than once' "$T/dup.out"
+expect_eq "... the model shows Failed" Failed "$("$BIN" model show Dup --output json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).status))')"
+check_fails "... and no output table is registered" "$BIN" table show DupScores
+
 echo "== kill -9 during a run"
 sandbox_control POST config '{"pipelineStepMs": 3000}' >/dev/null
 "$BIN" model refresh Churn >"$T/kill.out" 2>"$T/kill.err" &
