@@ -42,8 +42,12 @@ node -e 'const a=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
 chmod 600 "$OUT/state/synwiz/drafts/model-tui.json"
 TUI_ENV="-e SYNWIZ_SANDBOX_DIR=$SYNWIZ_SANDBOX_DIR -e SYNWIZ_CLOUD=sandbox -e SYNWIZ_STORE=$SYNWIZ_STORE -e AZURE_TENANT_ID=$AZURE_TENANT_ID -e AZURE_CLIENT_ID=$AZURE_CLIENT_ID -e AZURE_CLIENT_SECRET=$AZURE_CLIENT_SECRET" \
   tui_start "$BIN" resume model-tui
-check "the screens open at Model name" tui_wait "Step 2 of 4" 300
-tui_wait "Name: Required." 100 >/dev/null
+check "the draft reopens on the Pipeline step" tui_wait "ScoreCustomerChurn" 300
+for _ in 1 2 3 4 5; do
+  tui_keys F10
+  tui_wait "Step 2 of 4" 20 2>/dev/null && break
+done
+check "Model name" tui_wait "Output table name" 100
 tui_text "Churn"
 tui_keys Tab
 tui_text "ChurnScores"
