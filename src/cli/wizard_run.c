@@ -187,7 +187,8 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
     size_t first = wiz_headless_check(w, &p, HEADLESS_TIMEOUT_MS);
     if (p.n == 0) {
       wiz_problems_done(&p);
-      enum wiz_outcome out = wiz_headless_action(w, o->headless_action, NULL, stderr, HEADLESS_TIMEOUT_MS);
+      enum wiz_outcome out =
+          wiz_headless_action(w, o->headless_action, NULL, stderr, HEADLESS_TIMEOUT_MS);
       if (!wiz_job_report(w)) {
         /* Refused before it started: an answer became invalid since the check (another
          * synwiz took the name meanwhile): say which, as for any invalid answer. */
