@@ -37,7 +37,7 @@ EOF
   expect_eq "a linked service AzureMLHome in $ws" "0 yes" "$? $(in_sandbox $ws)"
 done
 
-# The home screen: the wizards (2 rows), then each linked service's actions (3 rows each),
+# The home screen: the wizards (3 rows: connection, linked service, custom model), then each linked service's actions (3 rows each),
 # contoso-synapse's first.
 tui_start "$BIN" --cloud sandbox
 check "home lists the linked services" tui_wait "AzureMLHome"
@@ -47,7 +47,7 @@ expect_eq "... both, each with its workspace" "2 yes yes" \
   "$(grep -c '^   AzureMLHome  *Test connection' "$CAP/home.txt") $(grep -q 'Test connection *contoso-synapse -> Azure ML contoso-ml, man' "$CAP/home.txt" && echo yes) $(grep -q 'Test connection *contoso-synapse-shir -> Azure ML contoso-ml' "$CAP/home.txt" && echo yes)"
 expect_eq "... Edit and Remove for each" "2 2" "$(grep -c '^  *Edit$' "$CAP/home.txt") $(grep -c '^  *Remove$' "$CAP/home.txt")"
 
-tui_keys Down Down Enter
+tui_keys Down Down Down Enter
 check "Test connection runs on the saved one" tui_wait "Test connection passed (done)" 100
 check "... its findings on screen" tui_wait "[PASS] The managed identity of workspace contoso-synapse holds Contributor on contoso-ml"
 tui_snap "$CAP/tested.txt"
@@ -58,7 +58,7 @@ expect_eq "... nothing to save offered (it is saved)" no "$(grep -q '1  Save' "$
 tui_keys Enter
 check "back home, told how it went" tui_wait "Test connection AzureMLHome: done."
 
-tui_keys Down Down Down Enter
+tui_keys Down Down Down Down Enter
 check "Edit opens the wizard on it" tui_wait "Synapse workspace *       contoso-synapse " 100
 check "... looked up in Azure again" tui_wait_gone "Looking up" 100
 tui_keys F10
@@ -71,7 +71,7 @@ tui_text "y"
 check "back home, nothing changed" tui_wait "Edit AzureMLHome: closed."
 
 # Remove the one in contoso-synapse-shir (its rows come after contoso-synapse's).
-tui_keys Down Down Down Down Down Down Down Enter
+tui_keys Down Down Down Down Down Down Down Down Enter
 check "Remove asks first" tui_wait "AzureMLHome is not removed yet (cancelled)" 100
 check "... naming its workspace" tui_wait "contoso-synapse-shir and its record from the synwiz store"
 check "... with the confirmation as follow-up 1" tui_wait "1  Yes, remove AzureMLHome"
@@ -90,7 +90,7 @@ expect_eq "the one chosen is gone from the sandbox, the other stays" "no yes" \
 expect_eq "... and from the store, the other's record stays" "/contoso-synapse" \
   "$(recorded contoso-synapse-shir)/$(recorded contoso-synapse)"
 
-tui_keys Down Down Down Down Enter
+tui_keys Down Down Down Down Down Enter
 check "Remove the other: asked" tui_wait "1  Yes, remove AzureMLHome" 100
 tui_keys 1
 check "... removed" tui_wait "Removed the linked service AzureMLHome (done)" 100
