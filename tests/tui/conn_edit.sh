@@ -81,7 +81,7 @@ expect_eq "... the draft is gone (it became the real thing)" "" \
 expect_eq "... and no second connection" 1 \
   "$("$BIN" connection list --output json | node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>process.stdout.write(String(JSON.parse(d).length)))')"
 
-# The home screen: the wizards (2 rows), then the connection's actions.
+# The home screen: the wizards (3 rows), then the connection's actions.
 tui_new_server
 tui_start "$BIN" --cloud sandbox
 check "home lists the connection" tui_wait "sales_lake"
@@ -89,12 +89,12 @@ check "... with its actions" tui_wait "Check prerequisites"
 tui_snap "$CAP/home.txt"
 check "... Edit" grep -q "Edit" "$CAP/home.txt"
 check "... Remove" grep -q "Remove" "$CAP/home.txt"
-tui_keys Down Down Enter
+tui_keys Down Down Down Enter
 check "Check prerequisites runs the check" tui_wait "Prerequisites of sales_lake (refused)" 100
 check "... its findings on screen" tui_wait "[FAIL] Storage Blob Data Contributor on the storage account (you)"
 tui_keys Enter
 check "back home, told how it went" tui_wait "Check prerequisites sales_lake: not done (see the report)."
-tui_keys Down Down Down Down Enter
+tui_keys Down Down Down Down Down Enter
 check "Remove asks first" tui_wait "sales_lake is not removed yet (cancelled)" 100
 check "... with the confirmation as follow-up 1" tui_wait "1  Yes, remove sales_lake"
 tui_keys 1
