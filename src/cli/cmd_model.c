@@ -223,6 +223,41 @@ static int cancel_run(struct open_store *os, struct store_model *m)
   return rc;
 }
 
+/* Run the saved model `name` (NULL: every model) through the wizard's host, bound to it
+ * (edit mode) and headless: the same staging, run, check and registration as Save and run.
+ * Stops at the first model that fails; its exit code. */
+int cmd_model_refresh(struct cli_ctx *ctx, const char *name)
+{
+  struct open_store os;
+  int rc = open_store(ctx, &os);
+  if (rc != CLI_EXIT_DONE)
+    return rc;
+  struct store_model_list l = { 0 };
+  enum app_result r = store_model_list(os.s, &l);
+  if (r != APP_OK)
+    cli_error("%s", store_message(os.s));
+  app_ctx_delete(os.app);
+  if (r != APP_OK)
+    return cli_exit_of_app(r);
+  bool found = !name;
+  for (size_t i = 0; i < l.n && rc == CLI_EXIT_DONE; i++) {
+    if (name && strcasecmp(l.items[i].name, name) != 0)
+      continue;
+    found = true;
+    struct wizard_opts o;
+    memset(&o, 0, sizeof(o));
+    o.non_interactive = true;
+    o.edit = l.items[i].name;
+    rc = wizard_run(wizard_app_hosts(ctx), "model", &o);
+  }
+  store_model_list_done(&l);
+  if (!found) {
+    cli_error("no model named '%s'", name);
+    return CLI_EXIT_USAGE;
+  }
+  return rc;
+}
+
 int cmd_model(struct cli_ctx *ctx, int argc, char **argv)
 {
   if (argc < 2)
@@ -269,30 +304,8 @@ int cmd_model(struct cli_ctx *ctx, int argc, char **argv)
   if (rc != CLI_EXIT_DONE)
     return rc;
   if (is_refresh) {
-    struct store_model_list l = { 0 };
-    enum app_result r = store_model_list(os.s, &l);
     app_ctx_delete(os.app);
-    if (r != APP_OK)
-      return cli_exit_of_app(r);
-    rc = CLI_EXIT_DONE;
-    struct wizard_opts o;
-    for (size_t i = 0; i < l.n && rc == CLI_EXIT_DONE; i++) {
-      if (name && strcasecmp(l.items[i].name, name) != 0)
-        continue;
-      memset(&o, 0, sizeof(o));
-      o.non_interactive = true;
-      o.edit = l.items[i].name;
-      rc = wizard_run(wizard_app_hosts(ctx), "model", &o);
-    }
-    bool found = all;
-    for (size_t i = 0; name && i < l.n; i++)
-      found = found || strcasecmp(l.items[i].name, name) == 0;
-    store_model_list_done(&l);
-    if (!found) {
-      cli_error("no model named '%s'", name);
-      return CLI_EXIT_USAGE;
-    }
-    return rc;
+    return cmd_model_refresh(ctx, name);
   }
   enum app_result r;
   if (is_list) {
