@@ -66,8 +66,9 @@ const struct app_action app_model_actions[] = {
 
 struct model_host {
   struct app_host_base base;
-  char *bound_id;    /* edit mode: the saved model's id, or NULL */
-  char *bound_table; /* ... and its output table (taken by itself) */
+  char *bound_id;       /* edit mode: the saved model's id, or NULL */
+  char *bound_table;    /* ... and its output table (taken by itself) */
+  char *bound_contract; /* ... and the pipeline's contract it was saved against, or NULL */
 };
 
 struct model_pair {
@@ -255,6 +256,59 @@ static void set_outcome(struct app_job *job, const char *status, const char *mes
   store_model_done(&m);
 }
 
+/* "Customer.Email, output.Segment": the attributes of `a` that `b` lacks (fresh), or NULL. */
+static char *contract_minus(const struct app_pipeline *a, const struct app_pipeline *b)
+{
+  struct strbuf sb;
+  strbuf_init(&sb, 0);
+  for (size_t i = 0; i < a->n_inputs; i++) {
+    const struct app_pipeline_input *bi = app_pipeline_input(b, a->inputs[i].name);
+    for (size_t k = 0; k < a->inputs[i].n_attrs; k++) {
+      bool found = false;
+      for (size_t m = 0; bi && m < bi->n_attrs; m++)
+        found = found || strcasecmp(bi->attrs[m].name, a->inputs[i].attrs[k].name) == 0;
+      if (!found)
+        strbuf_printf(&sb, "%s%s.%s", sb.len ? ", " : "", a->inputs[i].name,
+                      a->inputs[i].attrs[k].name);
+    }
+  }
+  for (size_t k = 0; k < a->n_output; k++)
+    if (!app_pipeline_output(b, a->output[k].name))
+      strbuf_printf(&sb, "%soutput.%s", sb.len ? ", " : "", a->output[k].name);
+  if (!sb.len) {
+    strbuf_done(&sb);
+    return NULL;
+  }
+  return strbuf_detach(&sb, NULL);
+}
+
+/* Edit and Refresh: say what changed in Synapse since the model was saved. */
+static bool say_pipeline_changed(struct app_job *job)
+{
+  struct model_job *j = model_of(job);
+  struct model_host *h = host_of(job);
+  struct app_pipeline *saved =
+      h->bound_contract ? app_pipeline_from_contract(j->pipeline->name, h->bound_contract) : NULL;
+  if (!saved)
+    return false;
+  char *added = contract_minus(j->pipeline, saved);
+  char *removed = contract_minus(saved, j->pipeline);
+  if (added || removed) {
+    char *d = xasprintf("Added: %s. Removed: %s. Update the mapping (synwiz model edit %s): a "
+                        "run waits until every attribute has a column.",
+                        added ? added : "none", removed ? removed : "none", j->name);
+    wiz_report_add(job->r, WIZ_FINDING_WARN,
+                   "The pipeline's inputs or outputs changed in Synapse since the model was saved",
+                   d, NULL, NULL);
+    free(d);
+  }
+  bool changed = added || removed;
+  free(added);
+  free(removed);
+  app_pipeline_delete(saved);
+  return changed;
+}
+
 /* 4. The steps. */
 static int save_done(struct app_job *job, struct az_call *call)
 {
@@ -308,6 +362,15 @@ static int save_done(struct app_job *job, struct az_call *call)
   free(m.mapping);
   m.mapping = NULL;
   m.n_mapping = 0;
+  if (say_pipeline_changed(job) && job->action->mode == MODE_RUN) {
+    /* Refresh runs what was saved: a changed pipeline waits for Edit to save the new
+     * mapping (and the contract it was made against). */
+    store_model_done(&m);
+    store_connection_done(&c);
+    return fail_msg(job, WIZ_OUTCOME_INVALID, "The model cannot run until its mapping is updated",
+                    "Run waits for the mapping: open synwiz model edit, check the attributes "
+                    "and save.");
+  }
   bool complete = true;
   for (size_t i = 0; i < j->n_inputs; i++) {
     const struct model_input *in = &j->inputs[i];
@@ -1215,6 +1278,8 @@ static json_t *model_edit(struct app_host_base *base, const char *name, struct s
   h->bound_id = xstrdup(m.meta.id);
   free(h->bound_table);
   h->bound_table = xstrdup(m.output_table);
+  free(h->bound_contract);
+  h->bound_contract = m.contract ? xstrdup(m.contract) : NULL;
   json_t *inputs = json_object();
   for (size_t i = 0; i < m.n_mapping; i++) {
     const struct store_model_mapping *x = &m.mapping[i];
@@ -1238,6 +1303,7 @@ static void model_destroy(struct app_host_base *base)
   struct model_host *h = (struct model_host *)base;
   free(h->bound_id);
   free(h->bound_table);
+  free(h->bound_contract);
   free(h);
 }
 

@@ -103,6 +103,21 @@ check "... the primary key and the duplicated value named" grep -q 'the primary 
 expect_eq "... the model shows Failed" Failed "$("$BIN" model show Dup --output json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).status))')"
 check_fails "... and no output table is registered" "$BIN" table show DupScores
 
+echo "== the pipeline changed in Synapse since the model was saved"
+# Orders gains an attribute in the pipeline's annotation, as a data scientist would publish it.
+node -e 'const p=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); p.properties.annotations[0].synwiz.inputs.Orders.push({name:"Quantity",type:"Int64"}); process.stdout.write(JSON.stringify(p))' "$T/dup-def.json" >"$T/dup-def2.json"
+"$BIN" rest --method PUT --url "https://contoso-synapse.dev.sandbox.localhost:$PORT/pipelines/ScoreDuplicates?api-version=2020-12-01" --body @"$T/dup-def2.json" >"$T/dup-put2.out" 2>&1
+sleep 1
+"$BIN" model refresh Dup >"$T/changed.out" 2>"$T/changed.err"
+expect_eq "Refresh waits for the mapping: exit 2" 2 $?
+check "... saying what was added" grep -q 'Added: Orders.Quantity. Removed: none.' "$T/changed.out"
+check "... and that Edit comes first" grep -q 'Run waits for the mapping' "$T/changed.out"
+model "$T/dup2.json" Dup DupScores ScoreDuplicates "$FULL"
+"$BIN" model edit Dup --answers "$T/dup2.json" --non-interactive >"$T/edit.out" 2>"$T/edit.err"
+expect_eq "model edit saves the mapping against the new inputs: exit 0" 0 $?
+"$BIN" model refresh Dup >"$T/changed2.out" 2>&1
+check "... and the next refresh no longer says it changed" sh -c '! grep -q "changed in Synapse" "$1"' sh "$T/changed2.out"
+
 echo "== kill -9 during a run"
 sandbox_control POST config '{"pipelineStepMs": 3000}' >/dev/null
 "$BIN" model refresh Churn >"$T/kill.out" 2>"$T/kill.err" &
