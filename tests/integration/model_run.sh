@@ -4,7 +4,9 @@
 # its output table is in the catalog with one row per customer and a unique primary key;
 # CopyRawToLake and ScoreBroken are refused with their reasons; an incomplete mapping saves
 # as a draft and its run exits 2 naming the unmapped attributes; a failing activity leaves
-# the model Failed with the activity's error and a later refresh succeeds; kill -9 during a
+# the model Failed with the activity's error and a later refresh succeeds; a duplicated
+# primary key in the output is caught and named; a pipeline whose inputs changed in Synapse
+# is named by Refresh, which waits for Edit; kill -9 during a
 # run is recorded by the next command and every store file still parses.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
