@@ -32,6 +32,8 @@ static const struct command commands[] = {
     "new | edit NAME | list | show NAME | run NAME | --all | schedule | remove" },
   { "refresh", cmd_refresh, "--due  run the exports whose schedule is due" },
   { "schedule", cmd_schedule, "install | remove  run synwiz refresh --due regularly" },
+  { "model", cmd_model,
+    "new [--run] | list | show NAME | edit NAME | refresh NAME|--all | remove NAME" },
   { "forms", cmd_forms, "check [FILE...]  validate form definitions" },
 };
 

@@ -209,7 +209,9 @@ export class Executor {
     }
     if (a.type === "SynapseNotebook") {
       const nb = a.typeProperties?.notebook?.referenceName;
-      if (nb === "ScoreChurn" || nb === "ScoreAffinity") return this.score(run, c, nb);
+      // ScoreChurnDuplicated: ScoreChurn with a bug, its first customer written twice (a
+      // duplicated primary key, what the model wizard's output check must catch).
+      if (nb === "ScoreChurn" || nb === "ScoreAffinity" || nb === "ScoreChurnDuplicated") return this.score(run, c, nb);
       if (nb === "ScoreBroken")
         throw new ActivityError("Notebook 'ScoreBroken' failed: KeyError: 'score' (cell 4). The notebook expects an input schema the pipeline does not declare.", "6002");
       throw new ActivityError(`Notebook '${nb}' does not exist in workspace '${run.workspace}'.`, "2001");
@@ -231,7 +233,7 @@ export class Executor {
     for (const [param, cols] of Object.entries(c.inputs)) t[param] = (await this.readInputTable(run, param, cols)).rows;
     let header;
     let rows;
-    if (nb === "ScoreChurn") {
+    if (nb === "ScoreChurn" || nb === "ScoreChurnDuplicated") {
       const agg = new Map();
       for (const o of t.Orders) {
         const k = lc(o.CustomerId);
@@ -267,6 +269,7 @@ export class Executor {
         return [m.id, cat, (v / m.total).toFixed(4)];
       });
     }
+    if (nb === "ScoreChurnDuplicated" && rows.length) rows.push([...rows[0]]);
     const csv = writeCsv(header, rows);
     try {
       await this.storage.putBlob(out.account, out.container, out.path, Buffer.from(csv), "text/csv");

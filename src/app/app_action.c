@@ -4,6 +4,7 @@
 #include "app/app_export.h"
 #include "app/app_host.h"
 #include "app/app_linked_service.h"
+#include "app/app_model.h"
 #include "app/app_sources.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -24,8 +25,9 @@ static struct app_form forms[MAX_FORMS] = {
   { "connection", app_host_connection_open, app_connection_actions, app_connection_rules },
   { "linked_service", app_host_linked_service_open, app_ls_actions, app_ls_rules },
   { "export", app_host_export_open, app_export_actions, app_export_rules },
+  { "model", app_host_model_open, app_model_actions, app_model_rules },
 };
-static size_t n_forms = 3;
+static size_t n_forms = 4;
 
 static const char *const values[] = { "current_tenant", NULL };
 

@@ -27,7 +27,7 @@ enum app_action_flag {
   /* changes the store or Azure (a role granted): the store's role and health are checked
    * first, so that no one writes to Azure through synwiz whom the store would refuse */
   APP_ACTION_WRITES = 1u << 0,
-  APP_ACTION_EDIT = 1u << 1, /* the engine's edit, offered on the home screen */
+  APP_ACTION_EDIT = 1u << 1,    /* the engine's edit, offered on the home screen */
   APP_ACTION_SECTION = 1u << 2, /* offered on the kind's whole home section ("Run all"), run
                                    by its host unbound to one saved thing */
 };

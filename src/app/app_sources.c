@@ -2,6 +2,7 @@
 
 #include "app/app_ctx.h"
 #include "app/app_table.h"
+#include "app/app_model_sources.h"
 #include "app/store.h"
 #include "app/store_connection.h"
 #include "app/store_table.h"
@@ -29,8 +30,21 @@ enum source_kind {
 };
 
 static const char *const names[] = {
-  "subscriptions",        "synapse_workspaces", "storage_accounts", "containers", "ml_workspaces",
-  "integration_runtimes", "connections",        "ci_tables",        NULL,
+  "subscriptions",
+  "synapse_workspaces",
+  "storage_accounts",
+  "containers",
+  "ml_workspaces",
+  "integration_runtimes",
+  "connections",
+  "ci_tables",
+  /* the custom-model wizard's, answered by app_model_sources.c */
+  "pipelines",
+  "pipeline_outputs",
+  "pipeline_inputs",
+  "pipeline_input_attributes",
+  "table_columns",
+  NULL,
 };
 
 /* One load in flight: what its callback needs. */
@@ -469,6 +483,8 @@ static void load_ci_tables(struct pending *p)
 int app_sources_start(struct app_ctx *ctx, const char *source, const struct wiz_answers *answers,
                       struct wiz_load *load, app_source_filter_fn filter, void *filter_ud)
 {
+  if (app_model_sources_has(source))
+    return app_model_sources_start(ctx, source, answers, load);
   int kind = kind_of(source);
   if (kind < 0)
     return -1;
@@ -531,7 +547,10 @@ int app_sources_start(struct app_ctx *ctx, const char *source, const struct wiz_
 
 void app_sources_cancel(struct app_ctx *ctx, struct wiz_load *load)
 {
-  (void)ctx;
+  if (app_model_sources_has(wiz_load_source(load))) {
+    app_model_sources_cancel(ctx, load);
+    return;
+  }
   struct pending *p = wiz_load_data(load);
   wiz_load_set_data(load, NULL);
   pending_free(p);

@@ -16,7 +16,7 @@
 static const struct store_field fields[] = {
   FIELD(name, true),         FIELD(connection_id, false), FIELD(pipeline, true),
   FIELD(output_table, true), FIELD(primary_key, true),    FIELD(customer_id_column, true),
-  FIELD(status, true),
+  FIELD(status, true),       FIELD(contract, false),      FIELD(message, false),
 };
 #undef FIELD
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))

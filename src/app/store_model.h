@@ -56,6 +56,10 @@ struct store_model {
   size_t n_mapping;
   struct store_model_mapping *mapping;
   char *status; /* "Not started" when created without one */
+  /* The pipeline's inputs and output as the model was saved against them
+   * (app_pipeline_contract_json), or NULL: Edit and Refresh compare it with Synapse's. */
+  char *contract;
+  char *message; /* why the last run failed (Synapse's words, the activity's error), or NULL */
   size_t n_runs;
   struct store_model_run *runs; /* oldest first */
 };

@@ -124,8 +124,9 @@ static int product_sign_in(void *ctx)
 static void product_release(void *ctx)
 {
   struct product *p = ctx;
-  app_ctx_delete(p->app);
-  p->app = NULL;
+  /* Forgotten whole, so that a command running several wizards in turn (model refresh
+   * --all, refresh --due) opens the next one afresh instead of "cannot reach Azure". */
+  product_refresh(p);
   if (p->dry_run) {
     rewind(p->dry_run);
     char buf[4096];

@@ -51,6 +51,10 @@ int cmd_table(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_refresh(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_schedule(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_model(struct cli_ctx *ctx, int argc, char **argv);
+/** Refresh the saved model `name`, or every model (NULL): what `synwiz model refresh` and
+ * `synwiz refresh --due` (models before exports) run. An exit code (enum cli_exit). */
+int cmd_model_refresh(struct cli_ctx *ctx, const char *name);
 
 /* Shared by the commands that talk to Azure (implemented in src/cli/cmd_login.c). */
 struct az_client;

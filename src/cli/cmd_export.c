@@ -16,6 +16,7 @@
 #include "app/export_run.h"
 #include "app/store.h"
 #include "app/store_export.h"
+#include "app/store_model.h"
 #include "cli/cli.h"
 #include "cli/cli_help.h"
 #include "cli/wizard_run.h"
@@ -722,7 +723,9 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 static const char refresh_usage[] =
     "usage: synwiz refresh --due\n"
     "\n"
-    "Runs every export whose schedule is due (daily at its time, or every N hours since its\n"
+    "A system refresh: first every custom model (as Customer Insights runs models before\n"
+    "exports; one that cannot run says why and the others go on), then every export whose\n"
+    "schedule is due (with each system refresh, daily at its time, or every N hours since its\n"
     "last run), one after the other. One refresh at a time: a second one started meanwhile\n"
     "says so and exits. synwiz schedule install runs this regularly.\n";
 
@@ -753,6 +756,16 @@ int cmd_refresh(struct cli_ctx *ctx, int argc, char **argv)
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old);
+  /* Models first, as Customer Insights' system refresh runs them before exports: an export
+   * may send a model's output table, and should send this refresh's. Each refresh --due is
+   * a system refresh, so every model runs; one that fails does not stop the exports. */
+  struct store_model_list ml = { 0 };
+  if (store_model_list(se.s, &ml) == APP_OK && ml.n > 0) {
+    int x = cmd_model_refresh(ctx, NULL);
+    if (x > rc)
+      rc = x;
+  }
+  store_model_list_done(&ml);
   struct store_export_list l = { 0 };
   enum app_result r = store_export_list(se.s, &l);
   if (r != APP_OK) {
@@ -781,7 +794,7 @@ int cmd_refresh(struct cli_ctx *ctx, int argc, char **argv)
       rc = x;
   }
   if (r == APP_OK && !ran)
-    printf("Nothing is due.\n");
+    printf("No export is due.\n");
   store_export_list_done(&l);
   sigaction(SIGINT, &old, NULL);
   fs_lock_release(&lock);

@@ -255,7 +255,8 @@ static int drive(const struct wizard_hosts *hosts, struct ui_term *term, struct 
     }
     if (p.n == 0) {
       wiz_problems_done(&p);
-      enum wiz_outcome out = wiz_headless_action(w, NULL, NULL, stderr, HEADLESS_TIMEOUT_MS);
+      enum wiz_outcome out =
+          wiz_headless_action(w, o->headless_action, NULL, stderr, HEADLESS_TIMEOUT_MS);
       catch_interrupts(false);
       if (!wiz_job_report(w)) {
         /* Refused before it started: an answer became invalid since the check (another

@@ -76,6 +76,9 @@ struct wizard_opts {
   const char *edit;         /* edit the saved thing of this name (NULL: a new one) */
   const char *action;       /* action mode: run this host action on `edit`'s saved thing */
   const char *action_label; /* ... shown as this */
+  /* Headless: run this action of the form's host instead of its finish (e.g. the model
+   * wizard's "model_save" for `synwiz model new` without --run), or NULL. */
+  const char *headless_action;
 };
 
 /** The product's hosts (the app layer's, as they are implemented). */

@@ -331,6 +331,16 @@ static enum wiz_check check(struct wizard *w, size_t field, struct strbuf *msg, 
     return WIZ_CHECK_ERROR;
   }
   struct group *g = G(w, field);
+  if (ls == WIZ_LOAD_IDLE && !wiz_enabled(w, field)) {
+    /* Its source waits for answers that are missing or refused (a pipeline that is not a
+     * custom model): say that, instead of waiting for a list that cannot come. */
+    const char *why = wiz_disabled_reason(w, field);
+    if (!f->required)
+      return WIZ_CHECK_OK;
+    strbuf_printf(msg, "Cannot be looked up: %s", why ? why : "an answer it needs is missing");
+    *rule = "depends_on";
+    return WIZ_CHECK_ERROR;
+  }
   if (ls != WIZ_LOAD_DONE) {
     if (ls == WIZ_LOAD_IDLE && !(g && g->pending) && !f->required)
       return WIZ_CHECK_OK;

@@ -10,7 +10,7 @@ test_init help
 # No sandbox and no sign-in: --help must answer before anything talks to Azure.
 export SYNWIZ_SANDBOX_DIR="$OUT/no-sandbox"
 
-COMMANDS="connection linked-service resume doctor role login logout account rest sandbox table export refresh schedule forms"
+COMMANDS="connection linked-service resume doctor role login logout account rest sandbox table export refresh schedule model forms"
 SUBCOMMANDS="
 connection new
 connection edit
@@ -49,6 +49,13 @@ export schedule
 export remove
 schedule install
 schedule remove
+model new
+model edit
+model refresh
+model list
+model show
+model cancel
+model remove
 forms check
 "
 
@@ -112,6 +119,7 @@ check "login --tenantt names --tenantt" named "tenantt" login --tenantt x
 check "logout now names now" named "now" logout now
 check "account show --ouput names --ouput" named "ouput" account show --ouput json
 check "sandbox status --bogus names --bogus" named "bogus" sandbox status --bogus
+check "model list --ouput names --ouput" named "ouput" model list --ouput json
 check "forms list names list" named "list" forms list
 check "an unknown command is named" named "'frobnicate'" frobnicate
 check "an unknown global option is named" named "bogus" --bogus

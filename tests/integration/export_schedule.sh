@@ -94,7 +94,7 @@ check "... ran the hourly export, never run before" grep -q "^hourly: Successful
 check "... not the one without a schedule" sh -c '! grep -q "^$2" "$1"' sh "$T/due1.out" "$M"
 sandbox_control POST config '{"operationMs":300}' >/dev/null
 as_sp refresh --due >"$T/due3.out" 2>&1
-check "right after, nothing is due" grep -q "Nothing is due" "$T/due3.out"
+check "right after, no export is due" grep -q "No export is due" "$T/due3.out"
 as_sp export run --all >"$T/all.out" 2>&1
 check "run --all runs the exports with an active schedule" grep -q "^hourly: Successful" "$T/all.out"
 check "... and not the others" sh -c '! grep -q "^$2" "$1"' sh "$T/all.out" "$M"

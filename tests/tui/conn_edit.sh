@@ -81,13 +81,13 @@ expect_eq "... the draft is gone (it became the real thing)" "" \
 expect_eq "... and no second connection" 1 \
   "$("$BIN" connection list --output json | node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>process.stdout.write(String(JSON.parse(d).length)))')"
 
-# The home screen: the wizards (2 rows), then the connection, one row, its actions in a menu.
+# The home screen: the wizards (4 rows), then the connection, one row, its actions in a menu.
 tui_new_server
 tui_start "$BIN" --cloud sandbox
 check "home lists the connection" tui_wait "sales_lake"
 check "... under the section's columns" tui_wait "Workspace        Storage account  Container"
 tui_snap "$CAP/home.txt"
-tui_keys Down Down Down Enter
+tui_keys Down Down Down Down Enter
 check "... its actions: Check prerequisites" tui_wait "1  Check prerequisites"
 check "... Edit" tui_wait "2  Edit"
 check "... Remove" tui_wait "3  Remove"

@@ -38,8 +38,8 @@ EOF
   expect_eq "a linked service AzureMLHome in $ws" "0 yes" "$? $(in_sandbox $ws)"
 done
 
-# The home screen (issue 10): one row per linked service under the section's columns, the
-# actions in a menu (Enter) or on their digit; contoso-synapse's row first.
+# The home screen (issue 10): the wizards (4 rows), then one row per linked service under the
+# section's columns, the actions in a menu (Enter) or on their digit; contoso-synapse's row first.
 tui_start "$BIN" --cloud sandbox
 check "home lists the linked services" tui_wait "AzureMLHome"
 check "... under the section's columns" tui_wait "Name         Workspace             Azure ML workspace  Authentication"
@@ -48,7 +48,7 @@ expect_eq "... one row each, each with its workspace" "2 yes yes" \
   "$(grep -c '^   AzureMLHome  ' "$CAP/home.txt") $(grep -q '^   AzureMLHome  *contoso-synapse  *contoso-ml  *managed identity' "$CAP/home.txt" && echo yes) $(grep -q '^   AzureMLHome  *contoso-synapse-shir  *contoso-ml  *managed identity' "$CAP/home.txt" && echo yes)"
 expect_eq "... no row per action" 0 "$(grep -c 'Test connection' "$CAP/home.txt")"
 
-tui_keys Down Down Down Enter
+tui_keys Down Down Down Down Enter
 check "Enter opens its actions" tui_wait "1  Test connection"
 check "... Edit" tui_wait "2  Edit"
 check "... Remove" tui_wait "3  Remove"
