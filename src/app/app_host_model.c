@@ -158,7 +158,9 @@ static char *unmapped(const struct model_input *in)
   }
   if (!in->table)
     strbuf_printf(&sb, "%s(no table)", sb.len ? " " : "");
-  return sb.len ? strbuf_detach(&sb, NULL) : (strbuf_done(&sb), NULL);
+  char *out = sb.len ? strbuf_detach(&sb, NULL) : NULL;
+  strbuf_done(&sb); /* detach leaves a fresh buffer behind */
+  return out;
 }
 
 static bool model_begin(struct app_job *job, const struct wiz_answers *a)
@@ -275,11 +277,9 @@ static char *contract_minus(const struct app_pipeline *a, const struct app_pipel
   for (size_t k = 0; k < a->n_output; k++)
     if (!app_pipeline_output(b, a->output[k].name))
       strbuf_printf(&sb, "%soutput.%s", sb.len ? ", " : "", a->output[k].name);
-  if (!sb.len) {
-    strbuf_done(&sb);
-    return NULL;
-  }
-  return strbuf_detach(&sb, NULL);
+  char *out = sb.len ? strbuf_detach(&sb, NULL) : NULL;
+  strbuf_done(&sb); /* detach leaves a fresh buffer behind */
+  return out;
 }
 
 /* Edit and Refresh: say what changed in Synapse since the model was saved. */
