@@ -88,11 +88,12 @@ struct wiz_field {
   size_t n_enabled_when;
   struct wiz_rule_ref *rules;
   size_t n_rules;
-  char *default_text;  /* text, choice (option id), picker (item id) */
-  int default_bool;    /* checkbox: -1 none, 0, 1 */
-  char *default_value; /* a host value name */
-  size_t from_field;   /* readonly: the picker ... */
-  char *from_attr;     /* ... and the attribute of its item ("label", "id" or an attr key) */
+  char *default_text;   /* text, choice (option id), picker (item id) */
+  bool preselect_first; /* picker: with no default in the list, its first usable item */
+  int default_bool;     /* checkbox: -1 none, 0, 1 */
+  char *default_value;  /* a host value name */
+  size_t from_field;    /* readonly: the picker ... */
+  char *from_attr;      /* ... and the attribute of its item ("label", "id" or an attr key) */
   size_t step;
   size_t parent;   /* a group's member: the group's index; else WIZ_NO_FIELD */
   size_t *members; /* group: its member fields (they follow it in `fields`) */

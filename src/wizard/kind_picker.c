@@ -4,10 +4,11 @@
 #include "util/xalloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
-static const char *const keys[] = { "source",  "source_args", "create_new",
-                                    "default", "placeholder", NULL };
+static const char *const keys[] = { "source",    "source_args", "create_new", "default",
+                                    "preselect", "placeholder", NULL };
 
 static void parse(struct wiz_loader *L, json_t *obj, struct wiz_field *f, size_t self)
 {
@@ -36,18 +37,23 @@ static void parse(struct wiz_loader *L, json_t *obj, struct wiz_field *f, size_t
   }
   if (!wiz_loader_failed(L))
     wiz_loader_default_text(L, obj, f);
+  char *pre = wiz_loader_str(L, obj, "preselect", false);
+  if (pre && strcmp(pre, "first") != 0) {
+    size_t m = wiz_loader_push(L, "preselect");
+    wiz_loader_fail(L, "must be \"first\" (the first usable item of the list)");
+    wiz_loader_pop(L, m);
+  }
+  f->preselect_first = pre != NULL;
+  free(pre);
 }
 
 static void init(struct wizard *w, size_t field)
 {
   const struct wiz_field *f = &wiz_form(w)->fields[field];
-  if (!f->default_text)
+  if (!f->default_text && !f->preselect_first)
     return;
-  /* Shown at once, looked up when the list arrives. */
-  wiz_set_pending_pick(w, field, f->default_text);
-  struct wiz_value *v = wiz_value_edit(w, field);
-  v->type = WIZ_V_ITEM;
-  wiz_item_set(&v->item, f->default_text, f->default_text, NULL, NULL);
+  /* Looked up when the list arrives; a default the list lacks leaves the field empty. */
+  wiz_set_pending_default(w, field, f->default_text);
   wiz_set_touched(w, field, false);
 }
 

@@ -38,6 +38,7 @@ struct fstate {
   bool touched;
   char *answer_error;
   char *pending_pick;
+  bool pending_default; /* the pick is the form's default, not an answer: see resolve_pending */
   char **pending_multi;
   size_t n_pending_multi;
   struct source src[2];
@@ -676,11 +677,23 @@ void wiz_set_pending_pick(struct wizard *w, size_t field, const char *answer)
 {
   free(w->fs[field].pending_pick);
   w->fs[field].pending_pick = xstrdup(answer);
+  w->fs[field].pending_default = false;
   wiz_value_clear(&w->fs[field].v);
   w->fs[field].touched = true;
   /* A list that is already here (loaded before the answer came, or delivered at once by
    * the host) will not be delivered again: look the answer up now. */
   if (w->fs[field].src[WIZ_SRC_ITEMS].state == WIZ_LOAD_DONE)
+    resolve_pending(w, field);
+}
+
+void wiz_set_pending_default(struct wizard *w, size_t field, const char *answer)
+{
+  struct fstate *fs = &w->fs[field];
+  free(fs->pending_pick);
+  fs->pending_pick = xstrdup(answer ? answer : "");
+  fs->pending_default = true;
+  wiz_value_clear(&fs->v);
+  if (fs->src[WIZ_SRC_ITEMS].state == WIZ_LOAD_DONE)
     resolve_pending(w, field);
 }
 
@@ -752,7 +765,8 @@ enum wiz_check wiz_check(struct wizard *w, size_t field, const char **out_msg,
       free(m);
       return WIZ_CHECK_ERROR;
     }
-    char *m = xasprintf("Looking up \"%s\"...", fs->pending_pick);
+    char *m = *fs->pending_pick ? xasprintf("Looking up \"%s\"...", fs->pending_pick)
+                                : xstrdup("Looking up the list...");
     set_msg(w, field, WIZ_CHECK_PENDING, m, "source", out_msg, out_rule);
     free(m);
     return WIZ_CHECK_PENDING;
@@ -1062,7 +1076,27 @@ static void resolve_pending(struct wizard *w, size_t field)
   struct fstate *fs = &w->fs[field];
   const struct wiz_field *f = F(w, field);
   const struct wiz_list *items = &fs->src[WIZ_SRC_ITEMS].items;
-  if (fs->pending_pick) {
+  if (fs->pending_pick && fs->pending_default) {
+    /* A preselection nobody typed: the item it names when the list has it and it may be
+     * used, else the first usable item when the form says so, else nothing (an error here
+     * would blame the user for the form's guess). */
+    char *answer = fs->pending_pick;
+    fs->pending_pick = NULL;
+    fs->pending_default = false;
+    long i = *answer ? wiz_list_find(items, answer) : -1;
+    if (i >= 0 && items->items[i].invalid_reason)
+      i = -1;
+    for (size_t k = 0; i < 0 && f->preselect_first && k < items->n; k++) {
+      if (!items->items[k].invalid_reason)
+        i = (long)k;
+    }
+    wiz_value_clear(&fs->v);
+    if (i >= 0) {
+      fs->v.type = WIZ_V_ITEM;
+      wiz_item_copy(&fs->v.item, &items->items[i]);
+    }
+    free(answer);
+  } else if (fs->pending_pick) {
     char *answer = fs->pending_pick;
     fs->pending_pick = NULL;
     long i = wiz_list_find(items, answer);

@@ -93,6 +93,9 @@ void wiz_touch(struct wizard *w, size_t field);
 void wiz_set_answer_error(struct wizard *w, size_t field, const char *message);
 /** A picker answer to resolve when its items arrive (id or label; is_new = create it). */
 void wiz_set_pending_pick(struct wizard *w, size_t field, const char *answer);
+/** The form's preselection of a picker (its "default", or "" with "preselect": "first"):
+ * resolved as wiz_set_pending_pick, but a miss leaves the field empty instead of an error. */
+void wiz_set_pending_default(struct wizard *w, size_t field, const char *answer);
 /** A new answer replaces the list (an answers file over an edit's saved answers). */
 void wiz_clear_pending_multi(struct wizard *w, size_t field);
 void wiz_add_pending_multi(struct wizard *w, size_t field, const char *answer);

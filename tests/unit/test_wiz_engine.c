@@ -553,6 +553,48 @@ static void mapping_proposals_and_multi(void **state)
   close_fx(fx);
 }
 
+/* A picker's preselection is the form's guess, not an answer: the item it names when the
+ * list has it; else, with "preselect": "first", the first item; else nothing, and no
+ * "not in the list" error for a name the user never typed (issue 12: the primary key is the
+ * pipeline's first output attribute, the Customer ID one named like CustomerId). */
+static const char *preselect_form =
+    "{\"id\":\"p\",\"title\":\"P\",\"finish\":{\"action\":\"connection_save\",\"label\":\"Run\"},"
+    "\"steps\":[{\"id\":\"s\",\"title\":\"S\",\"fields\":["
+    "{\"id\":\"named\",\"kind\":\"picker\",\"label\":\"A\",\"source\":\"ci_tables\","
+    "\"default\":\"ci_tables_2\"},"
+    "{\"id\":\"missing\",\"kind\":\"picker\",\"label\":\"B\",\"source\":\"ci_tables\","
+    "\"default\":\"Nope\",\"required\":true},"
+    "{\"id\":\"first\",\"kind\":\"picker\",\"label\":\"C\",\"source\":\"ci_tables\","
+    "\"preselect\":\"first\"},"
+    "{\"id\":\"fallback\",\"kind\":\"picker\",\"label\":\"D\",\"source\":\"ci_tables\","
+    "\"default\":\"Nope\",\"preselect\":\"first\"}]}]}";
+
+static void picker_preselection_is_a_guess(void **state)
+{
+  (void)state;
+  struct fixture *fx = open_text(preselect_form);
+  settle(fx);
+  assert_string_equal(text_of(fx, "named"), "ci_tables_2");
+  assert_string_equal(text_of(fx, "missing"), "(none)");
+  const char *msg = NULL, *rule = NULL;
+  assert_int_equal(wiz_check(fx->w, fid(fx, "missing"), &msg, &rule), WIZ_CHECK_ERROR);
+  assert_string_equal(rule, "required"); /* not "No B \"Nope\" in the list" */
+  assert_string_equal(text_of(fx, "first"), "ci_tables_1");
+  assert_string_equal(text_of(fx, "fallback"), "ci_tables_1");
+  close_fx(fx);
+
+  struct wiz_form *form = NULL;
+  struct wiz_form_error err;
+  char *bad = xstrdup(preselect_form);
+  char *at = strstr(bad, "\"preselect\":\"first\"");
+  memcpy(at, "\"preselect\":\"frst\"", strlen("\"preselect\":\"frst\""));
+  at[strlen("\"preselect\":\"frst\"")] = ' ';
+  assert_int_not_equal(wiz_form_parse("bad.json", bad, fake_host_decl(), &form, &err), WIZ_OK);
+  assert_non_null(strstr(err.reason, "first"));
+  wiz_form_error_done(&err);
+  free(bad);
+}
+
 /* A missing answers file is named with what the system said, not "file:-1:-1: unable to
  * open" (issue 13, item 9). */
 static void missing_answers_file_says_why(void **state)
@@ -584,6 +626,7 @@ int main(void)
     cmocka_unit_test(action_progress_cancel_and_dry_run),
     cmocka_unit_test(mapping_proposals_and_multi),
     cmocka_unit_test(missing_answers_file_says_why),
+    cmocka_unit_test(picker_preselection_is_a_guess),
   };
   return cmocka_run_group_tests_name("wiz_engine", tests, NULL, NULL);
 }
