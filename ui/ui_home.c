@@ -327,14 +327,30 @@ static void draw(struct home *h)
   }
   out(&b, 1, "Wizards", UI_LABEL_FOCUS);
   size_t shown = 0;
+  int tw = 0; /* the titles' column: as wide as the widest title */
+  for (size_t i = 0; i < m->n_forms; i++) {
+    if (ui_width(m->forms[i].title) > tw)
+      tw = ui_width(m->forms[i].title);
+  }
+  /* Each summary beside its title when every one fits there; else the titles alone and the
+   * selected one's summary under it, wrapped: a summary is never cut. */
+  bool beside = true;
+  for (size_t i = 0; i < m->n_forms; i++) {
+    const char *sum = m->forms[i].summary;
+    if (sum && 3 + tw + 2 + ui_width(sum) > COLS - 3)
+      beside = false;
+  }
   for (size_t i = 0; i < m->n_forms; i++) {
     if (!contains(m->forms[i].title, h->filter) && !contains(m->forms[i].summary, h->filter))
       continue;
     shown++;
-    char *l =
-        xasprintf("%-48s %s", m->forms[i].title, m->forms[i].summary ? m->forms[i].summary : "");
+    bool selected = b.r == b.sel;
+    const char *sum = beside && m->forms[i].summary ? m->forms[i].summary : "";
+    char *l = xasprintf("%-*s  %s", tw, m->forms[i].title, sum);
     row(&b, l);
     free(l);
+    if (!beside && selected && m->forms[i].summary)
+      para(&b, 5, m->forms[i].summary, UI_INFO);
   }
   if (!shown && m->n_forms)
     out(&b, 3, "Nothing matches the filter.", UI_INFO);
