@@ -12,6 +12,7 @@
 #include "app/store_connection.h"
 #include "app/store_export.h"
 #include "app/store_table.h"
+#include "azure/az_arm.h"
 #include "azure/az_blob.h"
 #include "azure/az_client.h"
 #include "azure/az_cloud.h"
@@ -19,6 +20,7 @@
 #include "azure/az_storage.h"
 #include "azure/az_synapse.h"
 #include "util/fsutil.h"
+#include "util/jsonpath.h"
 #include "util/paths.h"
 #include "util/uuid.h"
 #include "util/xalloc.h"
@@ -255,22 +257,22 @@ static char *az_words(const struct az_error *e)
   return s ? s : xstrdup("Azure refused the request.");
 }
 
-/* The sandbox's blob service listens on a port of its own (its runtime.json says which). */
-static char *blob_endpoint(const struct az_cloud *cloud, const char *account)
+/* The account's blob endpoint as Azure Resource Manager gives it
+ * (properties.primaryEndpoints.blob): the cloud profile's pattern is only a guess where an
+ * account's endpoint differs (a DNS zone endpoint, a port of its own). NULL when the read
+ * fails: the profile's pattern is used, and a wrong one shows in the upload's error. */
+static char *blob_endpoint(struct run *r)
 {
-  if (!cloud || !cloud->name || strcmp(cloud->name, "sandbox") != 0)
+  if (!r->conn.subscription_id || !r->conn.storage_resource_group)
     return NULL;
-  char *dir = az_cloud_sandbox_dir(NULL);
-  char *path = paths_join(dir, "runtime.json");
-  json_t *j = json_load_file(path, 0, NULL);
-  json_t *p = json_object_get(json_object_get(j, "ports"), "azurite");
-  char *out = json_is_integer(p)
-                  ? xasprintf("https://%s.blob.%s:%lld", account, cloud->storage_suffix,
-                              (long long)json_integer_value(p))
-                  : NULL;
-  json_decref(j);
-  free(path);
-  free(dir);
+  struct az_call *call = az_arm_get_storage_account(
+      r->client, r->conn.subscription_id, r->conn.storage_resource_group, r->conn.storage_account);
+  char *out = NULL;
+  if (az_call_wait(call) == AZ_OK) {
+    const char *ep = json_path_str(az_call_json(call), "properties.primaryEndpoints.blob");
+    out = ep ? xstrdup(ep) : NULL;
+  }
+  az_call_delete(call);
   return out;
 }
 
@@ -674,7 +676,7 @@ enum export_run_status export_run(const struct export_run_options *o, json_t **o
   {
     struct az_error err;
     az_error_init(&err);
-    char *endpoint = blob_endpoint(az_client_cloud(r.client), r.conn.storage_account);
+    char *endpoint = blob_endpoint(&r);
     enum az_result ar = az_storage_account_new(r.conn.storage_account, endpoint, NULL,
                                                az_client_cloud(r.client), &r.account, &err);
     free(endpoint);
