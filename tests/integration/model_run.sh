@@ -1,12 +1,13 @@
 #!/bin/sh
-# The custom-model wizard without screens (issue 12), on the sandbox as Dana: a model on
+# The custom-model wizard without screens (issue 12), on the sandbox as synwiz-automation: a model on
 # ScoreCustomerChurn from an answers file mapped to the demo tables runs to Successful and
 # its output table is in the catalog with one row per customer and a unique primary key;
 # CopyRawToLake and ScoreBroken are refused with their reasons; an incomplete mapping saves
 # as a draft and its run exits 2 naming the unmapped attributes; a failing activity leaves
 # the model Failed with the activity's error and a later refresh succeeds; a duplicated
 # primary key in the output is caught and named; a pipeline whose inputs changed in Synapse
-# is named by Refresh, which waits for Edit; kill -9 during a
+# is named by Refresh, which waits for Edit; the output table exports as any other;
+# refresh --due runs every model before the exports; kill -9 during a
 # run is recorded by the next command and every store file still parses.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
@@ -57,6 +58,19 @@ check "... the output was checked: the primary key is unique" grep -q 'primary k
 check "... and the Customer ID match rate said" grep -q 'Customer ID match rate: 100.0%' "$T/churn.out"
 "$BIN" model list >"$T/list.txt"
 check "model list shows it Successful" grep -Eq '^Churn +Custom model +ChurnScores +Successful' "$T/list.txt"
+
+echo "== the model's output table exports like any other table (the two wizards meet)"
+cat >"$T/exp.json" <<EOF
+{ "connection": "sales_lake", "display_name": "Churn scores", "database_name": "churndb",
+  "tables": ["ChurnScores"], "schedule": "off" }
+EOF
+"$BIN" export new --answers "$T/exp.json" --non-interactive >"$T/exp.out" 2>"$T/exp.err"
+expect_eq "an export of ChurnScores is saved: exit 0" 0 $?
+"$BIN" export run "Churn scores" >"$T/exprun.out" 2>"$T/exprun.err"
+expect_eq "... and runs: exit 0" 0 $?
+"$BIN" export show "Churn scores" --output json >"$T/exp.json.out"
+expect_eq "... Successful, one row per customer sent" "Successful $customers" \
+  "$(jget "$T/exp.json.out" '(j.runs&&j.runs[0]?j.runs[0].status+" "+j.runs[0].rows:JSON.stringify(j))')"
 
 echo "== pipelines that break the contract are listed with their reasons and refused"
 model "$T/copy.json" Copy CopyOut CopyRawToLake "{}"
