@@ -246,8 +246,8 @@ int cmd_model_refresh(struct cli_ctx *ctx, const char *name)
     if (name && strcasecmp(l.items[i].name, name) != 0)
       continue;
     if (!name && !l.items[i].connection_id) {
-      printf("Model %s: skipped, it has no connection (synwiz model edit %s).\n",
-             l.items[i].name, l.items[i].name);
+      printf("Model %s: skipped, it has no connection (synwiz model edit %s).\n", l.items[i].name,
+             l.items[i].name);
       continue;
     }
     found = true;
