@@ -8,6 +8,7 @@
 #include "app/app_model.h"
 
 #include "app/app_ctx.h"
+#include "app/doctor.h"
 #include "app/app_job.h"
 #include "app/app_pipeline.h"
 #include "app/app_sources.h"
@@ -43,6 +44,7 @@ enum model_mode { MODE_SAVE, MODE_RUN };
 
 /* 1. The steps, in the order they run. */
 enum model_step {
+  S_ROLES,
   S_SAVE,
   S_STORAGE,
   S_FETCH,
@@ -59,8 +61,8 @@ enum model_step {
 
 /* 2. The actions. */
 const struct app_action app_model_actions[] = {
-  { "model_save", NULL, NULL, S_SAVE, MODE_SAVE, APP_ACTION_WRITES },
-  { "model_run", NULL, NULL, S_SAVE, MODE_RUN, APP_ACTION_WRITES },
+  { "model_save", NULL, NULL, S_ROLES, MODE_SAVE, APP_ACTION_WRITES },
+  { "model_run", NULL, NULL, S_ROLES, MODE_RUN, APP_ACTION_WRITES },
   { NULL, NULL, NULL, 0, 0, 0 },
 };
 
@@ -104,6 +106,7 @@ struct model_job {
   int delay_ms;
   struct timespec t0;
   char *profile_path, *profile_column;
+  struct doctor *doctor; /* the roles check before the save */
 };
 
 static struct model_job *model_of(struct app_job *job)
@@ -310,6 +313,85 @@ static bool say_pipeline_changed(struct app_job *job)
 }
 
 /* 4. The steps. */
+
+/* Before a model that can run is saved: the roles its runs need, as the prerequisites check
+ * knows them (issue 12: "Couldn't save the workflow" names the role, where, and the fix).
+ * A draft (a mapping not complete yet) is saved without: it does not run. */
+static void on_roles_done(void *ud, struct doctor *d)
+{
+  (void)d;
+  app_job_resume(ud);
+}
+
+static bool mapping_complete(const struct model_job *j)
+{
+  for (size_t i = 0; i < j->n_inputs; i++) {
+    if (!j->inputs[i].table)
+      return false;
+    for (size_t k = 0; k < j->inputs[i].n; k++) {
+      if (!j->inputs[i].pairs[k].column)
+        return false;
+    }
+  }
+  return true;
+}
+
+static struct az_call *roles_start(struct app_job *job)
+{
+  struct model_job *j = model_of(job);
+  struct store *s = store_of(job);
+  if (job->dry_run || !s || !mapping_complete(j))
+    return NULL;
+  struct store_connection c;
+  memset(&c, 0, sizeof(c));
+  if (store_connection_find(s, j->connection, &c) != APP_OK)
+    return NULL; /* the save says why */
+  app_job_say(job, "Checking the roles a run needs...");
+  struct doctor_target t;
+  doctor_target_from_connection(&t, &c);
+  struct doctor_options o = { 0 };
+  o.done = on_roles_done;
+  o.ud = job;
+  app_job_hold(job);
+  j->doctor = doctor_start(app_of(job), &t, &o);
+  doctor_target_done(&t);
+  store_connection_done(&c);
+  return NULL;
+}
+
+static int roles_done(struct app_job *job, struct az_call *call)
+{
+  (void)call;
+  struct model_job *j = model_of(job);
+  if (!j->doctor)
+    return S_SAVE;
+  static const struct {
+    const char *key, *role;
+  } need[] = {
+    { "blob_user", DOCTOR_ROLE_BLOB_DATA_CONTRIBUTOR },
+    { "synapse_artifacts", "Synapse Contributor (or Synapse Administrator)" },
+    { "synapse_credentials", "Synapse Credential User (or Synapse Administrator)" },
+  };
+  const struct doctor_findings *f = doctor_findings_of(j->doctor);
+  int next = S_SAVE;
+  for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+    const struct doctor_finding *x = doctor_findings_get(f, need[i].key);
+    /* Only a role known to be missing refuses: one that could not be read is no proof. */
+    if (!x || x->status != WIZ_FINDING_FAIL || x->unchecked || x->pending)
+      continue;
+    char *d = xasprintf("%s A run needs it, so nothing was saved. Grant it with: synwiz doctor "
+                        "%s --fix (an administrator of the subscription or the workspace may "
+                        "have to).",
+                        x->detail ? x->detail : need[i].role, j->connection);
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "Couldn't save the workflow", d, x->scope, NULL);
+    free(d);
+    next = app_job_fail(job, WIZ_OUTCOME_REFUSED);
+  }
+  doctor_delete(j->doctor);
+  j->doctor = NULL;
+  return next;
+}
+
 static int save_done(struct app_job *job, struct az_call *call)
 {
   (void)call;
@@ -1115,6 +1197,7 @@ static int check_done(struct app_job *job, struct az_call *call)
 }
 
 static const struct app_step model_steps[] = {
+  [S_ROLES] = { "roles", NULL, roles_start, roles_done, NULL },
   [S_SAVE] = { "save", "Saving the model...", NULL, save_done, "Couldn't save the workflow" },
   [S_STORAGE] = { "storage", "Reading the connection's storage account...", storage_start,
                   storage_done, "Couldn't read the connection's storage account" },
@@ -1173,6 +1256,7 @@ static void remove_tree(const char *dir)
 static void model_done(struct app_job *job)
 {
   struct model_job *j = model_of(job);
+  doctor_delete(j->doctor);
   free(j->connection);
   free(j->name);
   free(j->output_table);
