@@ -1571,9 +1571,27 @@ enum ui_end ui_wizard_run(struct ui_term *t, struct wizard *w, struct ui_wizard_
       u.cursor[i] = 0;
   }
   wiz_refresh(w);
-  if (opts->action)
-    start_action(&u, opts->action, opts->action_label);
-  else if (opts->unattended && wiz_on_review(w))
+  if (opts->action) {
+    /* An action on a saved thing runs on its saved answers: what they name is looked up
+     * first (a model's pipeline and its contract), else the action would see them empty. */
+    set_note(&u, false, "Reading the saved answers...");
+    for (int i = 0; i < 400 && !u.done; i++) {
+      for (size_t st = 0; st < wiz_step_count(w); st++)
+        wiz_refresh_step(w, st); /* every step's lists, not only the one shown */
+      if (wiz_pending(w) == 0)
+        break;
+      draw(&u);
+      struct ui_event ev = ui_term_next(t, wiz_get_host(w), 150);
+      if (ev.kind == UI_EV_HUP || ev.kind == UI_EV_QUIT) {
+        u.done = true; /* nothing was changed yet: nothing to keep */
+        u.end = ev.kind == UI_EV_HUP ? UI_END_HANGUP : UI_END_QUIT;
+      }
+      wiz_refresh(w);
+    }
+    set_note(&u, false, NULL);
+    if (!u.done)
+      start_action(&u, opts->action, opts->action_label);
+  } else if (opts->unattended && wiz_on_review(w))
     start_action(&u, NULL, NULL);
   while (!u.done) {
     if (u.mode == M_PROGRESS && wiz_job_state(w) == WIZ_JOB_DONE) {

@@ -86,14 +86,21 @@ static enum app_result model_rows(struct store *s, struct wiz_home_section *sec)
 {
   struct store_model_list l = { 0 };
   enum app_result rc = store_model_list(s, &l);
+  bool manager = store_actor_role(s) >= STORE_ROLE_CONTRIBUTOR;
   for (size_t i = 0; rc == APP_OK && i < l.n; i++) {
     const struct store_model *m = &l.items[i];
-    struct wiz_home_entry *e = add_row(sec, "custom_model", m->name, true);
-    const struct store_model_run *last = m->n_runs ? &m->runs[m->n_runs - 1] : NULL;
+    /* Administrators and contributors create and run models (store_role.h); viewers see them. */
+    struct wiz_home_entry *e = add_row(sec, "model", m->name, manager);
+    const struct store_model_run *last = NULL;
+    for (size_t k = m->n_runs; k-- > 0 && !last;) {
+      if (m->runs[k].finished_at)
+        last = &m->runs[k];
+    }
     cell(sec, e, 0, m->status ? m->status : "Not started");
-    cell(sec, e, 1, last ? last->started_at : "never");
-    cell(sec, e, 2, m->pipeline);
-    cell(sec, e, 3, m->output_table);
+    cell(sec, e, 1, m->output_table);
+    cell(sec, e, 2, m->meta.updated_at ? m->meta.updated_at : "");
+    cell(sec, e, 3, last ? last->finished_at : "never");
+    cell(sec, e, 4, m->pipeline);
   }
   store_model_list_done(&l);
   return rc;
@@ -167,11 +174,11 @@ static const struct {
     SHOW_WHEN_OFFERED,
     { "Status", "Database", "Connection", "Schedule", NULL },
     export_rows },
-  { "Custom models",
-    "custom_model",
+  { "My predictions (custom models)",
+    "model",
     "No custom models yet.",
     SHOW_WHEN_OFFERED,
-    { "Status", "Last run", "Pipeline", "Output table", NULL },
+    { "Status", "Output table", "Last edited", "Last refreshed", "Pipeline", NULL },
     model_rows },
   { "Azure ML linked services",
     "linked_service",

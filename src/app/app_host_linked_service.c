@@ -619,6 +619,10 @@ static bool ls_begin(struct app_job *job, const struct wiz_answers *answers)
       app_job_fail(job, WIZ_OUTCOME_INVALID);
     return false;
   }
+  /* Answers looked up that say just what is saved (a home action after its lists came):
+   * the saved one, with nothing new to save. */
+  if (h->bound && j->mode != ACT_SAVE && !j->from_saved && same_as_bound(j))
+    j->from_saved = true;
   if (!app_ctx_identity(h->base.app)) {
     wiz_report_add(job->r, WIZ_FINDING_FAIL, "Nobody is signed in",
                    app_ctx_signin_problem(h->base.app), NULL, NULL);

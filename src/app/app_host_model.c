@@ -40,7 +40,9 @@
 
 const char *const app_model_rules[] = { "model_name_unique", "model_output_table_unique", NULL };
 
-enum model_mode { MODE_SAVE, MODE_RUN };
+/* Save draft, Save and run (and Refresh: a run of the saved model); and the home screen's
+ * actions on a saved model (My predictions): View runs, Remove (asks first). */
+enum model_mode { MODE_SAVE, MODE_RUN, MODE_RUNS, MODE_REMOVE_ASK, MODE_REMOVE };
 
 /* 1. The steps, in the order they run. */
 enum model_step {
@@ -57,12 +59,18 @@ enum model_step {
   S_OUTPUT,
   S_PROFILE,
   S_CHECK,
+  S_MANAGE,
 };
 
 /* 2. The actions. */
 const struct app_action app_model_actions[] = {
+  { "edit", "Edit", "model", 0, 0, APP_ACTION_EDIT },
+  { "model_refresh", "Refresh", "model", S_ROLES, MODE_RUN, APP_ACTION_WRITES },
+  { "model_runs", "View runs", "model", S_MANAGE, MODE_RUNS, 0 },
+  { "model_remove", "Remove", "model", S_MANAGE, MODE_REMOVE_ASK, 0 },
   { "model_save", NULL, NULL, S_ROLES, MODE_SAVE, APP_ACTION_WRITES },
   { "model_run", NULL, NULL, S_ROLES, MODE_RUN, APP_ACTION_WRITES },
+  { "model_remove_confirm", NULL, NULL, S_MANAGE, MODE_REMOVE, APP_ACTION_WRITES },
   { NULL, NULL, NULL, 0, 0, 0 },
 };
 
@@ -169,6 +177,14 @@ static char *unmapped(const struct model_input *in)
 static bool model_begin(struct app_job *job, const struct wiz_answers *a)
 {
   struct model_job *j = model_of(job);
+  if (job->action->mode >= MODE_RUNS) {
+    if (host_of(job)->bound_id)
+      return true;
+    wiz_report_add(job->r, WIZ_FINDING_FAIL, "No model chosen",
+                   "This action works on a saved model.", NULL, NULL);
+    app_job_fail(job, WIZ_OUTCOME_INVALID);
+    return false;
+  }
   const struct wiz_item *pit = wiz_answers_item(a, "pipeline");
   j->connection = dup_or_null(wiz_answers_text(a, "connection"));
   j->name = dup_or_null(wiz_answers_text(a, "name"));
@@ -390,6 +406,90 @@ static int roles_done(struct app_job *job, struct az_call *call)
   doctor_delete(j->doctor);
   j->doctor = NULL;
   return next;
+}
+
+/* The home screen's actions on the saved model the host is bound to. */
+static int manage_done(struct app_job *job, struct az_call *call)
+{
+  (void)call;
+  struct model_host *h = host_of(job);
+  struct store *s = store_of(job);
+  struct store_model m;
+  store_model_init(&m);
+  enum app_result rc = s ? store_model_get(s, h->bound_id, &m) : APP_IO;
+  if (rc != APP_OK) {
+    fail_msg(job, app_job_outcome(rc), "The model cannot be read",
+             s ? store_message(s) : "The store cannot be opened.");
+    store_model_done(&m);
+    return APP_STEP_END;
+  }
+  job->scope = m.name;
+  switch ((enum model_mode)job->action->mode) {
+  case MODE_RUNS: {
+    char *t = xasprintf("Runs of %s", m.name);
+    app_job_set_title(job, t);
+    free(t);
+    if (m.n_runs == 0)
+      wiz_report_add(job->r, WIZ_FINDING_INFO, "No run yet",
+                     "Refresh runs it now; synwiz refresh --due runs it with every system refresh.",
+                     m.name, NULL);
+    for (size_t i = m.n_runs; i-- > 0;) { /* the latest first */
+      const struct store_model_run *r = &m.runs[i];
+      char *title =
+          xasprintf("%s  %s", r->started_at ? r->started_at : "?", r->status ? r->status : "?");
+      char *d = xasprintf("Pipeline run %s%s%s.", r->run_id ? r->run_id : "?",
+                          r->finished_at ? ", ended " : ", still running",
+                          r->finished_at ? r->finished_at : "");
+      bool ok = r->status && strcmp(r->status, "Successful") == 0;
+      bool bad = r->status && strcmp(r->status, "Failed") == 0;
+      wiz_report_add(job->r,
+                     ok    ? WIZ_FINDING_PASS
+                     : bad ? WIZ_FINDING_FAIL
+                           : WIZ_FINDING_INFO,
+                     title, d, m.name, NULL);
+      free(title);
+      free(d);
+    }
+    if (m.message)
+      wiz_report_add(job->r, WIZ_FINDING_INFO, "The last failure, in Synapse's words", m.message,
+                     m.name, NULL);
+    break;
+  }
+  case MODE_REMOVE_ASK: {
+    char *t = xasprintf("Remove the model %s?", m.name);
+    app_job_set_title(job, t);
+    char *d = xasprintf("Its output table %s and its files stay: removing a model deletes "
+                        "nothing in Synapse nor in the catalog.",
+                        m.output_table);
+    wiz_report_add(job->r, WIZ_FINDING_INFO, t, d, m.name, NULL);
+    free(t);
+    free(d);
+    wiz_report_set_summary(job->r, "Press 1 to remove it; Enter keeps it.");
+    char *l = xasprintf("Yes, remove %s", m.name);
+    wiz_report_add_followup(job->r, "model_remove_confirm", l);
+    free(l);
+    break;
+  }
+  case MODE_REMOVE:
+    rc = store_model_remove(s, m.meta.id, m.meta.revision);
+    if (rc != APP_OK) {
+      fail_msg(job, app_job_outcome(rc), "The model was not removed", store_message(s));
+      break;
+    }
+    {
+      char *t = xasprintf("Removed the model %s", m.name);
+      app_job_set_title(job, t);
+      char *d = xasprintf("Its output table %s and its files are kept.", m.output_table);
+      wiz_report_add(job->r, WIZ_FINDING_PASS, t, d, m.name, NULL);
+      free(t);
+      free(d);
+    }
+    break;
+  default:
+    break;
+  }
+  store_model_done(&m);
+  return APP_STEP_END;
 }
 
 static int save_done(struct app_job *job, struct az_call *call)
@@ -1211,12 +1311,15 @@ static const struct app_step model_steps[] = {
   [S_OUTPUT] = { "output", NULL, output_start, output_done, NULL },
   [S_PROFILE] = { "profile", NULL, profile_start, profile_done, NULL },
   [S_CHECK] = { "check", NULL, NULL, check_done, NULL },
+  [S_MANAGE] = { "manage", NULL, NULL, manage_done, NULL },
 };
 
 /* 5. The job class. */
 static void model_finish(struct app_job *job)
 {
   struct model_job *j = model_of(job);
+  if (job->action->mode >= MODE_RUNS)
+    return; /* manage_done titled it */
   if (job->action->mode == MODE_SAVE)
     app_job_set_title(job, job->failed ? "Couldn't save the workflow" : "Model saved");
   else

@@ -60,7 +60,7 @@ tui_snap "$CAP/filtered.txt"
 expect_eq "... the wizards that do not match are hidden" no \
   "$(grep -q 'Set up Azure Synapse' "$CAP/filtered.txt" && echo yes || echo no)"
 tui_keys Escape
-check "Esc clears it" tui_wait "Orders  " 20
+check "Esc clears it: the wizards are back" tui_wait "Set up Azure Synapse" 20
 
 echo "== a draft resumed elsewhere"
 draft=$(ls "$DRAFTS")

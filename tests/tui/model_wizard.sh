@@ -40,8 +40,18 @@ mkdir -p "$OUT/state/synwiz/drafts"
 chmod 700 "$OUT/state/synwiz/drafts"
 node -e 'const a=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(JSON.stringify({synwiz_draft:1,name:"model-tui",form:"model",step:1,focus:0,saved:"2026-12-04T07:00:00Z",answers:a}))' "$OUT/model.json" >"$OUT/state/synwiz/drafts/model-tui.json"
 chmod 600 "$OUT/state/synwiz/drafts/model-tui.json"
-TUI_ENV="-e SYNWIZ_SANDBOX_DIR=$SYNWIZ_SANDBOX_DIR -e SYNWIZ_CLOUD=sandbox -e SYNWIZ_STORE=$SYNWIZ_STORE -e AZURE_TENANT_ID=$AZURE_TENANT_ID -e AZURE_CLIENT_ID=$AZURE_CLIENT_ID -e AZURE_CLIENT_SECRET=$AZURE_CLIENT_SECRET" \
-  tui_start "$BIN" resume model-tui
+# The screens run as synwiz-automation too: a wrapper reads its secret when it runs (never on
+# a command line, never in a file).
+cat >"$OUT/as_sp" <<EOT
+#!/bin/sh
+eval "\$('$BIN' sandbox env --dir '$SYNWIZ_SANDBOX_DIR')"
+export AZURE_TENANT_ID="\$SYNWIZ_SANDBOX_TENANT" AZURE_CLIENT_ID="\$SYNWIZ_SANDBOX_CLIENT_ID" \
+  AZURE_CLIENT_SECRET="\$SYNWIZ_SANDBOX_CLIENT_SECRET" SYNWIZ_SANDBOX_DIR='$SYNWIZ_SANDBOX_DIR' \
+  SYNWIZ_CLOUD=sandbox SYNWIZ_STORE='$SYNWIZ_STORE'
+exec '$BIN' "\$@"
+EOT
+chmod 700 "$OUT/as_sp"
+tui_start "$OUT/as_sp" resume model-tui
 check "the draft reopens on the Pipeline step" tui_wait "ScoreCustomerChurn" 300
 for _ in 1 2 3 4 5; do
   tui_keys F10
@@ -75,8 +85,7 @@ tui_keys Enter
 expect_eq "exit 0" 0 "$(tui_wait_exit 50)"
 
 tui_new_server
-TUI_ENV="-e SYNWIZ_SANDBOX_DIR=$SYNWIZ_SANDBOX_DIR -e SYNWIZ_CLOUD=sandbox -e SYNWIZ_STORE=$SYNWIZ_STORE -e AZURE_TENANT_ID=$AZURE_TENANT_ID -e AZURE_CLIENT_ID=$AZURE_CLIENT_ID -e AZURE_CLIENT_SECRET=$AZURE_CLIENT_SECRET" \
-  tui_start sh -c '"$0" model list; sleep 30' "$BIN"
+tui_start sh -c '"$0" model list; sleep 30' "$OUT/as_sp"
 check "My predictions lists the model Successful" tui_wait "Successful" 100
 tui_snap "$C/06-my-predictions.txt"
 test_done
