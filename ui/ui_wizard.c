@@ -519,7 +519,11 @@ void ui_text_draw(struct ui *u, size_t f, int y, bool focus, bool masked)
   struct ui_term *t = u->t;
   const struct wiz_field *fd = FLD(u, f);
   int x = value_x(), w = value_w();
-  enum ui_elem box = !wiz_enabled(u->w, f) ? UI_FIELD_DISABLED : focus ? UI_FIELD_FOCUS : UI_FIELD;
+  /* The box looks the same focused or not, only its text is bold when focused (with the
+   * marker, the label and the cursor): moving between fields then repaints a label and a
+   * few characters, not two whole boxes of blanks (issue 14: fewer bytes than dialog). */
+  enum ui_elem box = !wiz_enabled(u->w, f) ? UI_FIELD_DISABLED : UI_FIELD;
+  enum ui_elem text = box == UI_FIELD && focus ? UI_FIELD_TEXT_FOCUS : box;
   ui_fill(t, y, x, w, box);
   const struct wiz_value *v = wiz_value(u->w, f);
   wchar_t buf[1024];
@@ -538,7 +542,7 @@ void ui_text_draw(struct ui *u, size_t f, int y, bool focus, bool masked)
     free(disp);
   } else {
     char *s = from_wide(buf + start);
-    ui_put(t, y, x + 1, w - 2, s, box);
+    ui_put(t, y, x + 1, w - 2, s, text);
     free(s);
   }
   if (focus) {
@@ -554,13 +558,13 @@ void ui_list_value(struct ui *u, size_t f, int y, bool focus, const char *shown)
   const struct wiz_field *fd = FLD(u, f);
   int x = value_x(), w = value_w();
   bool enabled = wiz_enabled(u->w, f);
-  enum ui_elem box = !enabled ? UI_FIELD_DISABLED : focus ? UI_FIELD_FOCUS : UI_FIELD;
+  enum ui_elem box = !enabled ? UI_FIELD_DISABLED : UI_FIELD; /* as ui_text_draw's */
   ui_fill(t, y, x, w, box);
   enum wiz_load_state ls = wiz_load_state(u->w, f, WIZ_SRC_ITEMS);
-  enum ui_elem e = box;
+  enum ui_elem e = enabled && focus ? UI_FIELD_TEXT_FOCUS : box;
   if (!*shown) {
     shown = fd->placeholder ? fd->placeholder : "Select an option";
-    e = enabled ? (focus ? UI_FIELD_FOCUS : UI_PLACEHOLDER) : UI_FIELD_DISABLED;
+    e = enabled ? (focus ? UI_FIELD_TEXT_FOCUS : UI_PLACEHOLDER) : UI_FIELD_DISABLED;
   }
   ui_put(t, y, x + 1, w - 14, shown, e);
   if (ls == WIZ_LOAD_LOADING) {
@@ -568,7 +572,7 @@ void ui_list_value(struct ui *u, size_t f, int y, bool focus, const char *shown)
     ui_put(t, y, x + w - 13, 12, l, box);
     free(l);
   } else if (ls == WIZ_LOAD_FAILED) {
-    ui_put(t, y, x + w - 13, 12, "! not loaded", box == UI_FIELD_FOCUS ? box : UI_ERROR);
+    ui_put(t, y, x + w - 13, 12, "! not loaded", UI_ERROR);
   }
   ui_put(t, y, x + w - 1, 1, ui_glyph(t, UI_G_DOWN), box);
 }
