@@ -305,17 +305,19 @@ static void context(const struct wizard *w, size_t field, struct wiz_answers *sn
   }
 }
 
-static void claim(struct wizard *w, size_t field, const struct wiz_load *load)
+/* True when it brought another entry in (the caller restores the focused one after). */
+static bool claim(struct wizard *w, size_t field, const struct wiz_load *load)
 {
   struct group *g = G(w, field);
   for (size_t i = 0; g && i < g->n; i++) {
     for (size_t k = 0; i != g->cur && k < FLD(w, field)->n_members; k++) {
       if (wiz_slot_has_load(g->e[i].slots[k], load)) {
         select_entry(w, field, i);
-        return;
+        return true;
       }
     }
   }
+  return false;
 }
 
 /* ---------- checks, display, answers ---------- */

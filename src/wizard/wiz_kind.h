@@ -67,9 +67,9 @@ struct wiz_kind_ops {
   /* Add what a member's source reads besides the form's answers (the entry's item, the
    * entry's other members). */
   void (*context)(const struct wizard *w, size_t field, struct wiz_answers *snap);
-  /* A load of a member arrived: bring in the entry it belongs to; then put back the one in
-   * focus. */
-  void (*claim)(struct wizard *w, size_t field, const struct wiz_load *load);
+  /* A load of a member arrived: bring in the entry it belongs to and say so (true: the
+   * engine calls restore() after the delivery); false when that entry is already in. */
+  bool (*claim)(struct wizard *w, size_t field, const struct wiz_load *load);
   void (*restore)(struct wizard *w, size_t field);
   /* Move the focus inside the field (true), or say it leaves it (false); enter it from
    * before (dir +1) or after (dir -1). */

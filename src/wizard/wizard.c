@@ -1146,14 +1146,18 @@ static void resolve_pending(struct wizard *w, size_t field)
   }
 }
 
-/* A member's load may belong to an entry of its group not in focus: bring that one in. */
+/* A member's load may belong to an entry of its group not in focus: bring that one in, and
+ * return the group's ops so that unclaim() puts the focused one back. NULL when nothing was
+ * switched: a list delivered at once, inside the group's own refresh of that entry, must not
+ * restore the focused entry under the refresh's feet (the entry's other list would then be
+ * started on the wrong entry, and the second input's attributes stayed "Loading"). */
 static const struct wiz_kind_ops *claim(struct wizard *w, const struct wiz_load *load)
 {
   size_t group = F(w, load->field)->parent;
   const struct wiz_kind_ops *ops = group != WIZ_NO_FIELD ? wiz_field_ops(F(w, group)) : NULL;
-  if (ops && ops->claim)
-    ops->claim(w, group, load);
-  return ops;
+  if (ops && ops->claim && ops->claim(w, group, load))
+    return ops;
+  return NULL;
 }
 
 static void unclaim(struct wizard *w, const struct wiz_kind_ops *ops, size_t field)

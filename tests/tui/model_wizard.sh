@@ -69,6 +69,8 @@ for _ in 1 2 3 4 5; do
 done
 check "Required data: the first input" tui_wait "Customer" 50
 check "... and the second" tui_wait "Orders" 50
+check "... each attribute proposed a column: the first input's" tui_wait "4 of 4 attributes mapped" 100
+check "... and the second's" tui_wait "3 of 3 attributes mapped" 100
 tui_snap "$C/02-required-data.txt"
 for _ in 1 2 3 4 5; do
   tui_keys F10
