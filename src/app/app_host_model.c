@@ -42,7 +42,7 @@ const char *const app_model_rules[] = { "model_name_unique", "model_output_table
 
 /* Save draft, Save and run (and Refresh: a run of the saved model); and the home screen's
  * actions on a saved model (My predictions): View runs, Remove (asks first). */
-enum model_mode { MODE_SAVE, MODE_RUN, MODE_RUNS, MODE_REMOVE_ASK, MODE_REMOVE };
+enum model_mode { MODE_SAVE, MODE_RUN, MODE_RUNS, MODE_REMOVE_ASK, MODE_REMOVE, MODE_CANCEL_RUN };
 
 /* 1. The steps, in the order they run. */
 enum model_step {
@@ -60,6 +60,7 @@ enum model_step {
   S_PROFILE,
   S_CHECK,
   S_MANAGE,
+  S_CANCEL_RUN,
 };
 
 /* 2. The actions. */
@@ -71,6 +72,7 @@ const struct app_action app_model_actions[] = {
   { "model_save", NULL, NULL, S_ROLES, MODE_SAVE, APP_ACTION_WRITES },
   { "model_run", NULL, NULL, S_ROLES, MODE_RUN, APP_ACTION_WRITES },
   { "model_remove_confirm", NULL, NULL, S_MANAGE, MODE_REMOVE, APP_ACTION_WRITES },
+  { "model_cancel_run", NULL, NULL, S_CANCEL_RUN, MODE_CANCEL_RUN, 0 },
   { NULL, NULL, NULL, 0, 0, 0 },
 };
 
@@ -79,6 +81,9 @@ struct model_host {
   char *bound_id;       /* edit mode: the saved model's id, or NULL */
   char *bound_table;    /* ... and its output table (taken by itself) */
   char *bound_contract; /* ... and the pipeline's contract it was saved against, or NULL */
+  /* A run the user cancelled following, left running in Synapse: what the report's
+   * follow-up "Cancel the run in Synapse" cancels. */
+  char *left_run_id, *left_workspace, *left_name;
 };
 
 struct model_pair {
@@ -177,6 +182,8 @@ static char *unmapped(const struct model_input *in)
 static bool model_begin(struct app_job *job, const struct wiz_answers *a)
 {
   struct model_job *j = model_of(job);
+  if (job->action->mode == MODE_CANCEL_RUN)
+    return host_of(job)->left_run_id != NULL;
   if (job->action->mode >= MODE_RUNS) {
     if (host_of(job)->bound_id)
       return true;
@@ -489,6 +496,31 @@ static int manage_done(struct app_job *job, struct az_call *call)
     break;
   }
   store_model_done(&m);
+  return APP_STEP_END;
+}
+
+/* The run left running when its following was cancelled: Synapse is asked to cancel it. */
+static struct az_call *cancel_run_start(struct app_job *job)
+{
+  struct model_host *h = host_of(job);
+  job->scope = h->left_name;
+  app_job_say(job, "Asking Synapse to cancel the run %s...", h->left_run_id);
+  return az_synapse_cancel_run(client_of(job), h->left_workspace, h->left_run_id);
+}
+
+static int cancel_run_done(struct app_job *job, struct az_call *call)
+{
+  struct model_host *h = host_of(job);
+  if (az_call_result(call) != AZ_OK)
+    return APP_STEP_FAIL;
+  char *t = xasprintf("Asked Synapse to cancel the run %s", h->left_run_id);
+  app_job_set_title(job, t);
+  char *d = xasprintf("synwiz model show %s says when Synapse has cancelled it.", h->left_name);
+  wiz_report_add(job->r, WIZ_FINDING_PASS, t, d, h->left_name, NULL);
+  free(t);
+  free(d);
+  free(h->left_run_id);
+  h->left_run_id = NULL;
   return APP_STEP_END;
 }
 
@@ -1312,6 +1344,8 @@ static const struct app_step model_steps[] = {
   [S_PROFILE] = { "profile", NULL, profile_start, profile_done, NULL },
   [S_CHECK] = { "check", NULL, NULL, check_done, NULL },
   [S_MANAGE] = { "manage", NULL, NULL, manage_done, NULL },
+  [S_CANCEL_RUN] = { "cancel_run", NULL, cancel_run_start, cancel_run_done,
+                     "Couldn't cancel the run in Synapse" },
 };
 
 /* 5. The job class. */
@@ -1319,9 +1353,11 @@ static void model_finish(struct app_job *job)
 {
   struct model_job *j = model_of(job);
   if (job->action->mode >= MODE_RUNS)
-    return; /* manage_done titled it */
+    return; /* manage_done and cancel_run_done titled it */
   if (job->action->mode == MODE_SAVE)
     app_job_set_title(job, job->failed ? "Couldn't save the workflow" : "Model saved");
+  else if (job->failed && job->outcome == WIZ_OUTCOME_CANCELLED && j->run_id)
+    app_job_set_title(job, "Stopped following the run: it goes on in Synapse");
   else
     app_job_set_title(job, job->failed ? (j->run_id ? "Model run failed" : "Model not run")
                                        : "Model run successful");
@@ -1330,12 +1366,23 @@ static void model_finish(struct app_job *job)
 static void model_cancelled(struct app_job *job)
 {
   struct model_job *j = model_of(job);
-  if (j->run_id) {
+  if (j->run_id && job->action->mode == MODE_RUN) {
     char *d = xasprintf("The pipeline run %s goes on in Synapse: synwiz model show %s picks up "
                         "its end, synwiz model cancel %s cancels it.",
                         j->run_id, j->name, j->name);
     wiz_report_add(job->r, WIZ_FINDING_INFO, "Left running", d, NULL, NULL);
     free(d);
+    /* The question issue 12 asks after Ctrl-C: leave it (close the report) or cancel it. */
+    struct model_host *h = host_of(job);
+    free(h->left_run_id);
+    free(h->left_workspace);
+    free(h->left_name);
+    h->left_run_id = xstrdup(j->run_id);
+    h->left_workspace = xstrdup(j->dev_endpoint);
+    h->left_name = xstrdup(j->name);
+    wiz_report_set_summary(job->r,
+                           "Press 1 to cancel the run in Synapse; Enter leaves it running.");
+    wiz_report_add_followup(job->r, "model_cancel_run", "Cancel the run in Synapse");
   }
 }
 
@@ -1475,6 +1522,8 @@ static json_t *model_edit(struct app_host_base *base, const char *name, struct s
       e = json_pack("{s:s, s:{}}", "table", x->table, "map");
       json_object_set_new(inputs, x->input, e);
     }
+    /* The answers' {ATTRIBUTE: COLUMN} is the pipeline's attribute (the record's "column")
+     * to the table's column (the record's "attribute"), in Customer Insights' words. */
     json_object_set_new(json_object_get(e, "map"), x->column, json_string(x->attribute));
   }
   json_t *j =
@@ -1491,6 +1540,9 @@ static void model_destroy(struct app_host_base *base)
   free(h->bound_id);
   free(h->bound_table);
   free(h->bound_contract);
+  free(h->left_run_id);
+  free(h->left_workspace);
+  free(h->left_name);
   free(h);
 }
 

@@ -225,7 +225,7 @@ static int cancel_run(struct open_store *os, struct store_model *m)
 
 /* Run the saved model `name` (NULL: every model) through the wizard's host, bound to it
  * (edit mode) and headless: the same staging, run, check and registration as Save and run.
- * Stops at the first model that fails; its exit code. */
+ * Every model is tried; the worst exit code. */
 int cmd_model_refresh(struct cli_ctx *ctx, const char *name)
 {
   struct open_store os;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # My predictions on the home screen (issue 12): a saved model is one row (status, output
-# table, last edited, last refreshed, pipeline); Enter offers Edit, Refresh, View runs and
+# table, last edited, last refreshed); Enter offers Edit, Refresh, View runs and
 # Remove; Refresh runs it again to Successful; View runs lists its runs, the latest first;
+# cancelled while it runs, the report asks whether to cancel the run in Synapse too;
 # Remove asks first and says the output table and its files stay.
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
@@ -70,6 +71,29 @@ tui_snap "$CAP/runs.txt"
 expect_eq "... both runs, Successful" 2 "$(grep -c '\[PASS\] .* Successful' "$CAP/runs.txt")"
 tui_keys Enter
 tui_wait "My predictions (custom models)" 50 >/dev/null
+
+# Cancelled while it runs: the run is left running in Synapse, and the report asks.
+sandbox_control POST config '{"pipelineStepMs": 4000}' >/dev/null
+tui_keys Enter
+tui_wait "2  Refresh" 50 >/dev/null
+tui_text "2"
+check "a slow refresh runs" tui_wait "activity" 300
+tui_keys F9
+check "cancelled: the run is left running in Synapse" tui_wait "Left running" 100
+check "... and the report asks whether to cancel it there" tui_wait "1  Cancel the run in Synapse" 50
+tui_snap "$CAP/left-running.txt"
+tui_text "1"
+check "1 asks Synapse to cancel it" tui_wait "Asked Synapse to cancel the run" 100
+sandbox_control POST config '{"pipelineStepMs": 300}' >/dev/null
+tui_keys Enter
+tui_wait "My predictions (custom models)" 50 >/dev/null
+for _ in $(seq 50); do
+  "$OUT/as_sp" model show Churn --output json >"$CAP/after-cancel.json" 2>/dev/null
+  [ "$(jget "$CAP/after-cancel.json" j.status)" = Canceled ] && break
+  sleep 0.2
+done
+expect_eq "... and the model's status says so" Canceled "$(jget "$CAP/after-cancel.json" j.status)"
+
 tui_keys Enter
 tui_wait "4  Remove" 50 >/dev/null
 tui_text "4"
