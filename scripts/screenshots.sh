@@ -20,7 +20,7 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export SYNWIZ_SCREENSHOTS="$WORK/ans"
-(cd "$BLD" && ctest -R '^(sandbox/|tui/(conn_wizard|conn_edit|ls_msi|ls_refusals|ls_sp|ls_home|export_wizard|export_home)$)' \
+(cd "$BLD" && ctest -R '^(sandbox/|tui/(conn_wizard|conn_edit|ls_msi|ls_refusals|ls_sp|ls_home|export_wizard|export_home|model_wizard|model_home)$)' \
   --output-on-failure) >"$WORK/ctest.log" 2>&1 || {
   cat "$WORK/ctest.log"
   echo "screenshots: the terminal tests failed; no picture was changed" >&2
@@ -53,6 +53,14 @@ tui-export-wizard--7-progress       export-5-run-progress              80x24
 tui-export-wizard--8-run            export-6-run-done                  80x24
 tui-export-wizard--9-edit-database  export-7-update-warning            80x24
 tui-export-home--home               export-8-home-actions
+tui-model-wizard--01-model-name     model-1-model-name                 80x24
+tui-model-wizard--02-required-data  model-2-required-data              80x24
+tui-model-wizard--03-review         model-3-review-and-run             80x24
+tui-model-wizard--04-progress       model-4-run-progress               80x24
+tui-model-wizard--05-done           model-5-run-done                   80x24
+tui-model-home--home                model-6-my-predictions
+tui-model-home--menu                model-7-my-predictions-actions
+tui-model-home--runs                model-8-view-runs
 "
 mkdir -p screenshots
 rm -f screenshots/*.png

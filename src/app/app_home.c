@@ -100,7 +100,6 @@ static enum app_result model_rows(struct store *s, struct wiz_home_section *sec)
     cell(sec, e, 1, m->output_table);
     cell(sec, e, 2, m->meta.updated_at ? m->meta.updated_at : "");
     cell(sec, e, 3, last ? last->finished_at : "never");
-    cell(sec, e, 4, m->pipeline);
   }
   store_model_list_done(&l);
   return rc;
@@ -178,7 +177,7 @@ static const struct {
     "model",
     "No custom models yet.",
     SHOW_WHEN_OFFERED,
-    { "Status", "Output table", "Last edited", "Last refreshed", "Pipeline", NULL },
+    { "Status", "Output table", "Last edited", "Last refreshed", NULL },
     model_rows },
   { "Azure ML linked services",
     "linked_service",
