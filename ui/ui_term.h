@@ -24,29 +24,28 @@
 struct wiz_host;
 
 /* Semantic elements: name, monochrome attributes, colour attributes, fg, bg. */
-#define UI_ELEMENTS(X)                                                          \
-  X(UI_NORMAL, A_NORMAL, A_NORMAL, -1, -1)                                      \
-  X(UI_TITLE, A_REVERSE | A_BOLD, A_BOLD, COLOR_WHITE, COLOR_BLUE)              \
-  X(UI_RAIL, A_NORMAL, A_NORMAL, COLOR_CYAN, -1)                                \
-  X(UI_RAIL_CURRENT, A_REVERSE | A_BOLD, A_BOLD, COLOR_BLACK, COLOR_CYAN)       \
-  X(UI_LINE, A_NORMAL, A_NORMAL, COLOR_BLUE, -1)                                \
-  X(UI_LABEL, A_NORMAL, A_NORMAL, -1, -1)                                       \
-  X(UI_LABEL_FOCUS, A_BOLD, A_BOLD, COLOR_WHITE, -1)                            \
-  X(UI_FIELD, A_UNDERLINE, A_NORMAL, COLOR_WHITE, COLOR_BLUE)                   \
-  X(UI_FIELD_FOCUS, A_REVERSE, A_BOLD, COLOR_BLACK, COLOR_CYAN)                 \
-  X(UI_FIELD_TEXT_FOCUS, A_UNDERLINE | A_BOLD, A_BOLD, COLOR_WHITE, COLOR_BLUE) \
-  X(UI_FIELD_DISABLED, A_DIM, A_NORMAL, COLOR_BLACK, -1)                        \
-  X(UI_PLACEHOLDER, A_DIM, A_NORMAL, COLOR_CYAN, COLOR_BLUE)                    \
-  X(UI_ERROR, A_BOLD, A_BOLD, COLOR_RED, -1)                                    \
-  X(UI_WARNING, A_BOLD, A_BOLD, COLOR_YELLOW, -1)                               \
-  X(UI_INFO, A_NORMAL, A_NORMAL, COLOR_CYAN, -1)                                \
-  X(UI_OK, A_BOLD, A_BOLD, COLOR_GREEN, -1)                                     \
-  X(UI_SELECTION, A_REVERSE, A_NORMAL, COLOR_BLACK, COLOR_CYAN)                 \
-  X(UI_REFUSED, A_DIM, A_NORMAL, COLOR_RED, -1)                                 \
-  X(UI_BOX, A_NORMAL, A_NORMAL, COLOR_WHITE, COLOR_BLACK)                       \
-  X(UI_KEY, A_REVERSE, A_NORMAL, COLOR_BLACK, COLOR_CYAN)                       \
-  X(UI_KEY_LABEL, A_NORMAL, A_NORMAL, -1, -1)                                   \
-  X(UI_BAR_DONE, A_REVERSE, A_NORMAL, COLOR_GREEN, COLOR_GREEN)                 \
+#define UI_ELEMENTS(X)                                                    \
+  X(UI_NORMAL, A_NORMAL, A_NORMAL, -1, -1)                                \
+  X(UI_TITLE, A_REVERSE | A_BOLD, A_BOLD, COLOR_WHITE, COLOR_BLUE)        \
+  X(UI_RAIL, A_NORMAL, A_NORMAL, COLOR_CYAN, -1)                          \
+  X(UI_RAIL_CURRENT, A_REVERSE | A_BOLD, A_BOLD, COLOR_BLACK, COLOR_CYAN) \
+  X(UI_LINE, A_NORMAL, A_NORMAL, COLOR_BLUE, -1)                          \
+  X(UI_LABEL, A_NORMAL, A_NORMAL, -1, -1)                                 \
+  X(UI_LABEL_FOCUS, A_BOLD, A_BOLD, COLOR_WHITE, -1)                      \
+  X(UI_FIELD, A_UNDERLINE, A_NORMAL, COLOR_WHITE, COLOR_BLUE)             \
+  X(UI_FIELD_FOCUS, A_REVERSE, A_BOLD, COLOR_BLACK, COLOR_CYAN)           \
+  X(UI_FIELD_DISABLED, A_DIM, A_NORMAL, COLOR_BLACK, -1)                  \
+  X(UI_PLACEHOLDER, A_DIM, A_NORMAL, COLOR_CYAN, COLOR_BLUE)              \
+  X(UI_ERROR, A_BOLD, A_BOLD, COLOR_RED, -1)                              \
+  X(UI_WARNING, A_BOLD, A_BOLD, COLOR_YELLOW, -1)                         \
+  X(UI_INFO, A_NORMAL, A_NORMAL, COLOR_CYAN, -1)                          \
+  X(UI_OK, A_BOLD, A_BOLD, COLOR_GREEN, -1)                               \
+  X(UI_SELECTION, A_REVERSE, A_NORMAL, COLOR_BLACK, COLOR_CYAN)           \
+  X(UI_REFUSED, A_DIM, A_NORMAL, COLOR_RED, -1)                           \
+  X(UI_BOX, A_NORMAL, A_NORMAL, COLOR_WHITE, COLOR_BLACK)                 \
+  X(UI_KEY, A_REVERSE, A_NORMAL, COLOR_BLACK, COLOR_CYAN)                 \
+  X(UI_KEY_LABEL, A_NORMAL, A_NORMAL, -1, -1)                             \
+  X(UI_BAR_DONE, A_REVERSE, A_NORMAL, COLOR_GREEN, COLOR_GREEN)           \
   X(UI_BAR_TODO, A_NORMAL, A_NORMAL, COLOR_WHITE, -1)
 
 enum ui_elem {

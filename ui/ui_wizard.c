@@ -519,11 +519,11 @@ void ui_text_draw(struct ui *u, size_t f, int y, bool focus, bool masked)
   struct ui_term *t = u->t;
   const struct wiz_field *fd = FLD(u, f);
   int x = value_x(), w = value_w();
-  /* The box looks the same focused or not, only its text is bold when focused (with the
-   * marker, the label and the cursor): moving between fields then repaints a label and a
-   * few characters, not two whole boxes of blanks (issue 14: fewer bytes than dialog). */
+  /* The box looks the same focused or not: the marker before the label and the cursor
+   * show the focus, so moving between fields repaints the two markers, not two whole boxes
+   * of blanks and two labels (issue 14: fewer bytes than dialog). */
   enum ui_elem box = !wiz_enabled(u->w, f) ? UI_FIELD_DISABLED : UI_FIELD;
-  enum ui_elem text = box == UI_FIELD && focus ? UI_FIELD_TEXT_FOCUS : box;
+  enum ui_elem text = box;
   ui_fill(t, y, x, w, box);
   const struct wiz_value *v = wiz_value(u->w, f);
   wchar_t buf[1024];
@@ -561,10 +561,10 @@ void ui_list_value(struct ui *u, size_t f, int y, bool focus, const char *shown)
   enum ui_elem box = !enabled ? UI_FIELD_DISABLED : UI_FIELD; /* as ui_text_draw's */
   ui_fill(t, y, x, w, box);
   enum wiz_load_state ls = wiz_load_state(u->w, f, WIZ_SRC_ITEMS);
-  enum ui_elem e = enabled && focus ? UI_FIELD_TEXT_FOCUS : box;
+  enum ui_elem e = box;
   if (!*shown) {
     shown = fd->placeholder ? fd->placeholder : "Select an option";
-    e = enabled ? (focus ? UI_FIELD_TEXT_FOCUS : UI_PLACEHOLDER) : UI_FIELD_DISABLED;
+    e = enabled ? UI_PLACEHOLDER : UI_FIELD_DISABLED;
   }
   ui_put(t, y, x + 1, w - 14, shown, e);
   if (ls == WIZ_LOAD_LOADING) {
@@ -1037,8 +1037,9 @@ static void draw_step(struct ui *u)
     if (y >= 3 && y <= LINES - 4) {
       if (focus_here)
         ui_put(t, y, 0, 1, ui_glyph(t, UI_G_FOCUS), UI_LABEL_FOCUS);
-      ui_put(t, y, 2, b->label_rows ? COLS - 4 : LABEL_W, lab,
-             focus_here ? UI_LABEL_FOCUS : UI_LABEL);
+      /* The label keeps its look: the marker, the bold value and the cursor show the focus,
+       * so moving between fields does not send both labels again (issue 14). */
+      ui_put(t, y, 2, b->label_rows ? COLS - 4 : LABEL_W, lab, UI_LABEL);
     }
     free(lab);
     int vy = y + b->label_rows;
