@@ -20,6 +20,7 @@
 #include "app/store_connection.h"
 #include "app/store_export.h"
 #include "util/strbuf.h"
+#include "util/safetext.h"
 #include "util/xalloc.h"
 #include "wizard/answers.h"
 #include "wizard/rules.h"
@@ -328,9 +329,11 @@ static int save_done(struct app_job *job, struct az_call *call)
     h->edit_id = xstrdup(j->e.meta.id);
     return S_RUN;
   }
+  char *word = safetext_shell_word(j->e.display_name);
   char *d = xasprintf("Save does not run it: run it with synwiz export run %s, or let its "
                       "schedule do so.",
-                      j->e.display_name);
+                      word);
+  free(word);
   wiz_report_add(job->r, WIZ_FINDING_INFO, "Not run yet", d, j->e.display_name, NULL);
   free(d);
   return APP_STEP_END;
@@ -362,9 +365,11 @@ static enum app_result duplicate(struct app_job *job, struct store *s, struct st
   }
   if (rc == APP_OK) {
     char *t = xasprintf("Created %s", copy.display_name);
+    char *word = safetext_shell_word(copy.display_name);
     char *d = xasprintf("The same connection and tables, lake database %s, schedule off. Edit it "
-                        "before its first run: synwiz export edit \"%s\".",
-                        copy.database_name, copy.display_name);
+                        "before its first run: synwiz export edit %s.",
+                        copy.database_name, word);
+    free(word);
     wiz_report_add(job->r, WIZ_FINDING_PASS, t, d, e->display_name, NULL);
     free(t);
     free(d);
@@ -525,20 +530,25 @@ static int run_done(struct app_job *job, struct az_call *call)
   j->child = 0;
   run_read(j);
   int code = r > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 4;
-  /* Its words: every line but the progress lines (those rewritten in place). */
-  struct strbuf said;
-  strbuf_init(&said, 0);
+  /* The verdict, then its words, a finding per line (a paragraph of them wrapped into one
+   * text ran the lines together): every line but the progress lines (rewritten in place). */
+  wiz_report_add(job->r, code == 0 ? WIZ_FINDING_PASS : WIZ_FINDING_FAIL,
+                 code == 0 ? "The export ran" : "The export did not run to its end", NULL, NULL,
+                 NULL);
   for (char *line = j->out.buf; line && *line;) {
     char *nl = line + strcspn(line, "\r\n");
-    if (!strstr(line, " left") || nl - line < (ptrdiff_t)strlen(" left") ||
-        strncmp(nl - strlen(" left"), " left", strlen(" left")) != 0)
-      strbuf_printf(&said, "%.*s\n", (int)(nl - line), line);
+    size_t len = (size_t)(nl - line);
+    while (len && line[len - 1] == ' ')
+      len--;
+    bool progress = len >= strlen(" left") &&
+                    strncmp(line + len - strlen(" left"), " left", strlen(" left")) == 0;
+    if (len && !progress) {
+      char *text = xstrndup(line, len);
+      wiz_report_add(job->r, WIZ_FINDING_INFO, text, NULL, NULL, NULL);
+      free(text);
+    }
     line = *nl ? nl + 1 : nl;
   }
-  wiz_report_add(job->r, code == 0 ? WIZ_FINDING_PASS : WIZ_FINDING_FAIL,
-                 code == 0 ? "The export ran" : "The export did not run to its end", said.buf, NULL,
-                 NULL);
-  strbuf_done(&said);
   if (code == 0)
     return APP_STEP_END;
   return app_job_fail(job, code == 1   ? WIZ_OUTCOME_CANCELLED

@@ -26,6 +26,7 @@
 #include "util/csv_reader.h"
 #include "util/csv_writer.h"
 #include "util/jsonpath.h"
+#include "util/safetext.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "wizard/answers.h"
@@ -320,9 +321,11 @@ static bool say_pipeline_changed(struct app_job *job)
   char *added = contract_minus(j->pipeline, saved);
   char *removed = contract_minus(saved, j->pipeline);
   if (added || removed) {
+    char *word = safetext_shell_word(j->name);
     char *d = xasprintf("Added: %s. Removed: %s. Update the mapping (synwiz model edit %s): a "
                         "run waits until every attribute has a column.",
-                        added ? added : "none", removed ? removed : "none", j->name);
+                        added ? added : "none", removed ? removed : "none", word);
+    free(word);
     wiz_report_add(job->r, WIZ_FINDING_WARN,
                    "The pipeline's inputs or outputs changed in Synapse since the model was saved",
                    d, NULL, NULL);
@@ -515,7 +518,9 @@ static int cancel_run_done(struct app_job *job, struct az_call *call)
     return APP_STEP_FAIL;
   char *t = xasprintf("Asked Synapse to cancel the run %s", h->left_run_id);
   app_job_set_title(job, t);
-  char *d = xasprintf("synwiz model show %s says when Synapse has cancelled it.", h->left_name);
+  char *word = safetext_shell_word(h->left_name);
+  char *d = xasprintf("synwiz model show %s says when Synapse has cancelled it.", word);
+  free(word);
   wiz_report_add(job->r, WIZ_FINDING_PASS, t, d, h->left_name, NULL);
   free(t);
   free(d);
@@ -1367,9 +1372,11 @@ static void model_cancelled(struct app_job *job)
 {
   struct model_job *j = model_of(job);
   if (j->run_id && job->action->mode == MODE_RUN) {
+    char *word = safetext_shell_word(j->name);
     char *d = xasprintf("The pipeline run %s goes on in Synapse: synwiz model show %s picks up "
                         "its end, synwiz model cancel %s cancels it.",
-                        j->run_id, j->name, j->name);
+                        j->run_id, word, word);
+    free(word);
     wiz_report_add(job->r, WIZ_FINDING_INFO, "Left running", d, NULL, NULL);
     free(d);
     /* The question issue 12 asks after Ctrl-C: leave it (close the report) or cancel it. */

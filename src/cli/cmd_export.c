@@ -21,6 +21,7 @@
 #include "cli/cli_help.h"
 #include "cli/wizard_run.h"
 #include "util/fsutil.h"
+#include "util/safetext.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -459,7 +460,9 @@ static int do_show(struct session *se, const char *name, bool json)
     }
     json_t *runs = json_object_get(j, "runs");
     if (!json_array_size(runs)) {
-      printf("Runs:            none yet (synwiz export run %s)\n", e.display_name);
+      char *word = safetext_shell_word(e.display_name);
+      printf("Runs:            none yet (synwiz export run %s)\n", word);
+      free(word);
     } else {
       printf("Last runs:\n");
       printf("  %-21s %-21s %-11s %-14s %10s %12s  %s\n", "START", "END", "STATUS", "DATABASE",

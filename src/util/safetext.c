@@ -1,4 +1,5 @@
 #include "util/safetext.h"
+#include "util/xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -120,4 +121,25 @@ bool safetext_is_plain(const char *s, size_t max_chars, unsigned flags)
   bool same = strcmp(safe, s) == 0;
   free(safe);
   return same;
+}
+
+char *safetext_shell_word(const char *s)
+{
+  static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                              "_.,/:@%+=-";
+  if (*s && strspn(s, plain) == strlen(s))
+    return xstrdup(s);
+  struct strbuf sb;
+  strbuf_init(&sb, 0);
+  strbuf_putc(&sb, '\'');
+  for (const char *p = s; *p; p++) {
+    if (*p == '\'')
+      strbuf_puts(&sb, "'\\''");
+    else
+      strbuf_putc(&sb, *p);
+  }
+  strbuf_putc(&sb, '\'');
+  char *out = strbuf_detach(&sb, NULL);
+  strbuf_done(&sb); /* detach leaves a fresh buffer behind */
+  return out;
 }

@@ -43,5 +43,9 @@ bool safetext_append(struct strbuf *sb, const char *s, size_t len, size_t max_ch
 char *safetext_dup(const char *s, size_t max_chars, unsigned flags);
 /** True when `s` would print as itself (nothing to escape, nothing cut). */
 bool safetext_is_plain(const char *s, size_t max_chars, unsigned flags);
+/** `s` as one word a user can paste into a POSIX shell, in a command synwiz suggests
+ * ("synwiz export run 'Sales lake'"): itself when it holds only letters, digits and
+ * _.,/:@%+=-, else in single quotes (a quote inside as '\''). Fresh. */
+char *safetext_shell_word(const char *s);
 
 #endif

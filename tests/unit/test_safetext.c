@@ -83,6 +83,22 @@ static void long_text_is_cut_with_an_ellipsis(void **state)
   free(big);
 }
 
+/* A name in a command synwiz suggests is pasted into a shell as one word. */
+static void shell_words_paste_as_one_word(void **state)
+{
+  (void)state;
+  const char *cases[][2] = {
+    { "sales_lake", "sales_lake" },   { "Sales lake 2", "'Sales lake 2'" },
+    { "it's", "'it'\\''s'" },         { "", "''" },
+    { "a;rm -rf ~", "'a;rm -rf ~'" }, { "$HOME", "'$HOME'" },
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *w = safetext_shell_word(cases[i][0]);
+    assert_string_equal(w, cases[i][1]);
+    free(w);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -92,6 +108,7 @@ int main(void)
     cmocka_unit_test(invalid_utf8_is_shown_byte_by_byte),
     cmocka_unit_test(newlines_kept_only_when_asked),
     cmocka_unit_test(long_text_is_cut_with_an_ellipsis),
+    cmocka_unit_test(shell_words_paste_as_one_word),
   };
   return cmocka_run_group_tests_name("safetext", tests, NULL, NULL);
 }
