@@ -26,14 +26,15 @@ static const struct command commands[] = {
   { "logout", cmd_logout, "erase the token cache" },
   { "account", cmd_account, "show [--output json]  who is signed in, to which cloud" },
   { "rest", cmd_rest, "--method M --url URL [--body JSON|@FILE] [--scope S] [--all]" },
-  { "sandbox", cmd_sandbox, "start | stop | status | reset | env | fault | approve | state" },
+  { "sandbox", cmd_sandbox,
+    "start | stop | status | reset | env | secrets | fault | approve | state" },
   { "table", cmd_table, "add NAME --file F | --url U | list | show NAME | remove NAME" },
   { "export", cmd_export,
     "new | edit NAME | list | show NAME | run NAME | --all | schedule | remove" },
-  { "refresh", cmd_refresh, "--due  run the exports whose schedule is due" },
+  { "refresh", cmd_refresh, "--due  a system refresh: every model, then the exports due" },
   { "schedule", cmd_schedule, "install | remove  run synwiz refresh --due regularly" },
   { "model", cmd_model,
-    "new [--run] | list | show NAME | edit NAME | refresh NAME|--all | remove NAME" },
+    "new [--run] | list | show NAME | edit NAME | refresh NAME|--all | cancel NAME | remove NAME" },
   { "forms", cmd_forms, "check [FILE...]  validate form definitions" },
 };
 
@@ -56,7 +57,7 @@ static void usage(FILE *out)
         "  -v, --verbose    more detail in the log (repeat; also SYNWIZ_LOG_LEVEL)\n"
         "  -h, --help       this text;  --version  the version\n"
         "\n"
-        "Wizard options (connection new|edit, linked-service new|edit, resume):\n"
+        "Wizard options (connection, linked-service, export, model: new|edit; resume):\n"
         "  --answers FILE   fill the wizard from a JSON answers file\n"
         "  --non-interactive  never open screens; list missing or invalid answers instead\n"
         "  --record FILE    write the answers of this run (secrets as references)\n"

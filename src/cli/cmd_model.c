@@ -8,13 +8,14 @@
  *   refresh NAME | --all           run the saved model(s) now (the host's model_run, bound)
  *   list | show NAME [--output json]
  *   cancel NAME                    cancel its run in progress in Synapse
- *   remove NAME                    its record (the output table and its files are kept)
+ *   remove NAME [--yes]            its record, asked first (the output table and files are kept)
  *
  * A run left "Processing" by a synwiz that died (kill -9, a closed terminal) is picked up by
  * list and show: its state in Synapse is recorded (a run that ended there without synwiz
  * checking its output is recorded Failed, saying so: refresh runs it again).
  */
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 #include "cli/wizard_run.h"
 
 #include "app/app_ctx.h"
@@ -24,6 +25,7 @@
 #include "azure/az_client.h"
 #include "azure/az_synapse.h"
 #include "util/jsonpath.h"
+#include "util/safetext.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
@@ -41,10 +43,11 @@ static int usage(bool ok)
         "       synwiz model list [--output json|table]\n"
         "       synwiz model show NAME [--output json|table]\n"
         "       synwiz model cancel NAME\n"
-        "       synwiz model remove NAME\n"
+        "       synwiz model remove NAME [--yes]\n"
         "new: without --run, headless answers save the model as a draft (Save draft);\n"
         "--run saves it and runs the pipeline (Save and run).\n"
-        "remove: the output table and its files are kept.\n",
+        "remove: asks first on a terminal (--yes otherwise); the output table and its files are\n"
+        "kept.\n",
         ok ? stdout : stderr);
   return ok ? CLI_EXIT_DONE : CLI_EXIT_USAGE;
 }
@@ -246,8 +249,10 @@ int cmd_model_refresh(struct cli_ctx *ctx, const char *name)
     if (name && strcasecmp(l.items[i].name, name) != 0)
       continue;
     if (!name && !l.items[i].connection_id) {
+      char *word = safetext_shell_word(l.items[i].name);
       printf("Model %s: skipped, it has no connection (synwiz model edit %s).\n", l.items[i].name,
-             l.items[i].name);
+             word);
+      free(word);
       continue;
     }
     found = true;
@@ -286,7 +291,7 @@ int cmd_model(struct cli_ctx *ctx, int argc, char **argv)
       return usage(false);
     return wizard(ctx, argc - 2, argv + 2, argv[2], false);
   }
-  bool json = false, all = false;
+  bool json = false, all = false, yes = false;
   const char *name = NULL;
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--output") == 0 && i + 1 < argc &&
@@ -294,6 +299,8 @@ int cmd_model(struct cli_ctx *ctx, int argc, char **argv)
       json = strcmp(argv[++i], "json") == 0;
     else if (strcmp(argv[i], "--all") == 0)
       all = true;
+    else if (strcmp(argv[i], "--yes") == 0 || strcmp(argv[i], "-y") == 0)
+      yes = true;
     else if (argv[i][0] != '-' && !name)
       name = argv[i];
     else {
@@ -361,6 +368,20 @@ int cmd_model(struct cli_ctx *ctx, int argc, char **argv)
       app_ctx_delete(os.app);
       return rc;
     } else if (r == APP_OK) {
+      /* Asks first on a terminal, takes --yes otherwise (cli_help.h), as every removal. */
+      if (!yes) {
+        char *q = xasprintf("Remove the model %s? Its output table %s and its files stay.", m.name,
+                            m.output_table);
+        enum cli_confirm c = cli_confirm(q);
+        free(q);
+        if (c != CLI_CONFIRM_YES) {
+          if (c == CLI_CONFIRM_NO_TERMINAL)
+            cli_error("model remove asks first: run it on a terminal, or add --yes");
+          store_model_done(&m);
+          app_ctx_delete(os.app);
+          return c == CLI_CONFIRM_NO ? CLI_EXIT_CANCELLED : CLI_EXIT_USAGE;
+        }
+      }
       r = store_model_remove(os.s, m.meta.id, m.meta.revision);
       if (r == APP_OK)
         printf("Removed the model '%s'; its output table %s and its files are kept.\n", m.name,

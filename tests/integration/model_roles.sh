@@ -4,7 +4,8 @@
 # is told "Couldn't save the workflow" with the role, its scope and synwiz doctor CONNECTION
 # --fix, exit 3, and nothing is saved; a draft (WebActivity lacks columns Orders needs)
 # saves all the same;
-# once doctor --fix has granted the roles, the same answers save.
+# once doctor --fix has granted the roles, the same answers save; model remove asks first
+# (--yes without a terminal).
 # $1 = synwiz binary, $2 = source dir, $3 = build dir.
 BIN=$1 SRC=$2 BLD=$3
 . "$SRC/tests/lib/common.sh"
@@ -52,4 +53,12 @@ expect_eq "doctor --fix grants what is missing" 0 $?
 "$BIN" model new --answers "$T/churn.json" --non-interactive >"$T/saved.out" 2>"$T/saved.err"
 expect_eq "then the same answers save: exit 0" 0 $?
 check "... Model saved" grep -q "Model saved" "$T/saved.out"
+
+# Removal asks first, as every removal: without a terminal it needs --yes.
+"$BIN" model remove Draft </dev/null >"$T/rm.out" 2>"$T/rm.err"
+expect_eq "model remove without a terminal and without --yes: exit 2" 2 $?
+check "... saying it asks first" grep -q "asks first" "$T/rm.err"
+"$BIN" model remove Draft --yes </dev/null >"$T/rm2.out" 2>"$T/rm2.err"
+expect_eq "with --yes it removes: exit 0" 0 $?
+check "... saying the output table stays" grep -q "its output table DraftScores and its files are kept" "$T/rm2.out"
 test_done
