@@ -313,7 +313,8 @@ static void draw(struct home *h)
   const char *who =
       m->home ? (m->home->identity ? m->home->identity : "not signed in") : "not available yet";
   const char *cloud = m->home && m->home->cloud ? m->home->cloud : "not available yet";
-  char *id = xasprintf("Signed in: %s    Cloud: %s", who, cloud);
+  char *id = m->home && !m->home->identity ? xasprintf("Not signed in    Cloud: %s", cloud)
+                                           : xasprintf("Signed in: %s    Cloud: %s", who, cloud);
   ui_put(t, 1, 1, COLS - 2, id, UI_INFO);
   free(id);
   ui_hline(t, 2, 0, COLS, UI_LINE);

@@ -2,6 +2,7 @@
 
 #include "app/app_action.h"
 #include "app/app_ctx.h"
+#include "app/app_export.h"
 #include "app/app_linked_service.h"
 #include "app/export_run.h"
 #include "app/store.h"
@@ -15,6 +16,7 @@
 #include "util/xalloc.h"
 #include "wizard/wiz_host.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -72,11 +74,9 @@ static enum app_result export_rows(struct store *s, struct wiz_home_section *sec
     json_decref(runs);
     cell(sec, e, 1, x->database_name);
     cell(sec, e, 2, x->connection_name ? x->connection_name : STORE_NO_CONNECTION);
-    cell(sec, e, 3,
-         x->schedule.mode == STORE_SCHEDULE_CUSTOM
-             ? (x->schedule.recurrence ? x->schedule.recurrence : "custom")
-         : x->schedule.mode == STORE_SCHEDULE_OFF ? "on demand"
-                                                  : "with each system refresh");
+    char *sched = app_export_schedule_text(&x->schedule); /* as export list says it */
+    cell(sec, e, 3, sched);
+    free(sched);
   }
   store_export_list_done(&l);
   return rc;
@@ -204,6 +204,23 @@ static void watch(struct wiz_home *h, struct app_ctx *ctx)
     wiz_home_watch(h, p);
     free(p);
   }
+  /* An export's runs are files in a folder of its own: a run made elsewhere changes the
+   * export's status on this screen (a new export's folder comes with a change of exports). */
+  char *runs = dir ? paths_join(dir, "export_runs") : NULL;
+  DIR *d = runs ? opendir(runs) : NULL;
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    char *p = paths_join(runs, e->d_name);
+    wiz_home_watch(h, p);
+    free(p);
+  }
+  if (d)
+    closedir(d);
+  if (runs)
+    wiz_home_watch(h, runs);
+  free(runs);
   char *tokens = az_token_cache_default_path();
   wiz_home_watch(h, tokens);
   free(tokens);

@@ -30,8 +30,12 @@ expect_eq "setup: the roles a run needs, granted" 0 $?
 
 tui_start "$BIN" --cloud sandbox
 check "home lists the export, one row under the section's columns" \
-  tui_wait "Sales  Not started  salesdb   shared_lake  on demand" 100
+  tui_wait "Sales  Not started  salesdb   shared_lake  Off" 100
 tui_snap "$CAP/home.txt"
+# A run made elsewhere shows by itself: its status, without a key.
+"$BIN" export run Sales >"$CAP/cli-run.out" 2>&1
+expect_eq "synwiz export run Sales elsewhere: exit 0" 0 $?
+check "... the home screen shows it Successful by itself" tui_wait "Sales  Successful" 60
 # The filter finds its row; Enter opens its actions.
 tui_text "/"
 tui_text "Sales"
