@@ -590,16 +590,13 @@ static int save_done(struct app_job *job, struct az_call *call)
                     "Run waits for the mapping: open synwiz model edit, check the attributes "
                     "and save.");
   }
-  bool complete = true;
+  bool complete = mapping_complete(j);
   for (size_t i = 0; i < j->n_inputs; i++) {
     const struct model_input *in = &j->inputs[i];
-    complete = complete && in->table;
-    for (size_t k = 0; k < in->n; k++) {
-      if (in->table && in->pairs[k].column)
+    for (size_t k = 0; in->table && k < in->n; k++) {
+      if (in->pairs[k].column)
         store_model_add_mapping(&m, in->name, in->pairs[k].attribute, in->table,
                                 in->pairs[k].column);
-      else
-        complete = false;
     }
   }
   if (job->dry_run) {

@@ -371,9 +371,10 @@ enum app_result store_connection_list(struct store *s, struct store_connection_l
   return rc;
 }
 
-enum app_result store_connection_get(struct store *s, const char *id, struct store_connection *out)
+/* One record read by id (one file rather than the list: a damaged record elsewhere does not
+ * hide this one); who may see it is the callers' to check. */
+static enum app_result load_one(struct store *s, const char *id, struct store_connection *out)
 {
-  /* One file rather than the list: a damaged record elsewhere does not hide this one. */
   store_connection_init(out);
   enum app_result rc = store_rec_begin_read(s);
   json_t *j = NULL;
@@ -384,6 +385,12 @@ enum app_result store_connection_get(struct store *s, const char *id, struct sto
   if (rc == APP_OK)
     rc = from_json(s, j, out);
   json_decref(j);
+  return rc;
+}
+
+enum app_result store_connection_get(struct store *s, const char *id, struct store_connection *out)
+{
+  enum app_result rc = load_one(s, id, out);
   if (rc)
     return rc;
   if (!shown(s, out)) {
@@ -398,16 +405,7 @@ enum app_result store_connection_get(struct store *s, const char *id, struct sto
 enum app_result store_connection_get_for_use(struct store *s, const char *id,
                                              struct store_connection *out)
 {
-  store_connection_init(out);
-  enum app_result rc = store_rec_begin_read(s);
-  json_t *j = NULL;
-  if (rc == APP_OK)
-    rc = store_rec_load(s, STORE_KIND_CONNECTION, id, &j);
-  if (rc == APP_NOT_FOUND)
-    return store_rec_not_found(s, &connection_ops, id ? id : "");
-  if (rc == APP_OK)
-    rc = from_json(s, j, out);
-  json_decref(j);
+  enum app_result rc = load_one(s, id, out);
   if (rc)
     return rc;
   if (!visible(s, out->audience)) {

@@ -422,16 +422,25 @@ static int do_list(struct session *se, bool json)
   return CLI_EXIT_DONE;
 }
 
+/* The saved export `name` in `e` (CLI_EXIT_DONE), or the store's words on stderr and the exit
+ * code (e is then done): what every command on one export starts with. */
+static int find_export(struct session *se, const char *name, struct store_export *e)
+{
+  store_export_init(e);
+  enum app_result r = store_export_find(se->s, name, e);
+  if (r == APP_OK)
+    return CLI_EXIT_DONE;
+  cli_error("%s", store_message(se->s));
+  store_export_done(e);
+  return cli_exit_of_app(r);
+}
+
 static int do_show(struct session *se, const char *name, bool json)
 {
   struct store_export e;
-  store_export_init(&e);
-  enum app_result r = store_export_find(se->s, name, &e);
-  if (r != APP_OK) {
-    cli_error("%s", store_message(se->s));
-    store_export_done(&e);
-    return cli_exit_of_app(r);
-  }
+  int found = find_export(se, name, &e);
+  if (found != CLI_EXIT_DONE)
+    return found;
   json_t *j = export_json(se->s, &e, 5);
   if (json) {
     print_json(j);
@@ -493,13 +502,9 @@ static int do_schedule(struct session *se, const char *name, const char *daily, 
                        bool off)
 {
   struct store_export e;
-  store_export_init(&e);
-  enum app_result r = store_export_find(se->s, name, &e);
-  if (r != APP_OK) {
-    cli_error("%s", store_message(se->s));
-    store_export_done(&e);
-    return cli_exit_of_app(r);
-  }
+  int found = find_export(se, name, &e);
+  if (found != CLI_EXIT_DONE)
+    return found;
   const char *why = NULL;
   char *hours = NULL;
   if (every) {
@@ -513,6 +518,7 @@ static int do_schedule(struct session *se, const char *name, const char *daily, 
                                     daily ? daily : hours, &why);
   free(hours);
   int rc = CLI_EXIT_DONE;
+  enum app_result r = APP_OK;
   if (!ok) {
     cli_error("%s", why);
     rc = CLI_EXIT_USAGE;
@@ -535,13 +541,9 @@ static int do_schedule(struct session *se, const char *name, const char *daily, 
 static int do_remove(struct session *se, const char *name, bool yes)
 {
   struct store_export e;
-  store_export_init(&e);
-  enum app_result r = store_export_find(se->s, name, &e);
-  if (r != APP_OK) {
-    cli_error("%s", store_message(se->s));
-    store_export_done(&e);
-    return cli_exit_of_app(r);
-  }
+  int found = find_export(se, name, &e);
+  if (found != CLI_EXIT_DONE)
+    return found;
   if (!yes) {
     char *q = xasprintf("Remove the export %s? Its files in the container and the lake database "
                         "%s stay in Synapse.",
@@ -553,7 +555,7 @@ static int do_remove(struct session *se, const char *name, bool yes)
       return c == CLI_CONFIRM_NO ? CLI_EXIT_CANCELLED : CLI_EXIT_USAGE;
     }
   }
-  r = store_export_remove(se->s, e.meta.id, e.meta.revision);
+  enum app_result r = store_export_remove(se->s, e.meta.id, e.meta.revision);
   if (r != APP_OK)
     cli_error("%s", store_message(se->s));
   else
